@@ -1,0 +1,1 @@
+"""Corpus stage: policy files become documents with metadata and typed, cited clauses."""

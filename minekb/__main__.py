@@ -1,0 +1,5 @@
+import sys
+
+from minekb.cli import main
+
+sys.exit(main())
