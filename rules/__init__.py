@@ -1,0 +1,1 @@
+"""Rules stage: policies as cited, dated rules compiled from YAML, evaluated three-valued."""
