@@ -13,7 +13,9 @@ import importlib
 import sys
 
 # The registry of stages contributing commands, in pipeline order.
-STAGE_CLI_MODULES = ["corpus.cli", "ontology.cli", "rules.cli", "advisor.cli", "webui.cli"]
+STAGE_CLI_MODULES = [
+    "corpus.cli", "ontology.cli", "rules.cli", "rules.coverage", "advisor.cli", "search.cli", "webui.cli",
+]
 
 
 class CLIError(Exception):
