@@ -1,0 +1,325 @@
+"""Evaluate compiled rules on one mine: three-valued, forward-chained, with precedence and reasons.
+
+``RuleSet.evaluate`` is on the advisor's hot path (thousands of mines a
+second), so the work that does not depend on the mine is done once: rules are
+topologically ordered (fact producers before fact users), and for each
+(date, province) the list of rules in force there is cached as a plan. Per
+mine the engine calls one closure per rule, then builds conclusions only for
+the rules that fired, and applies precedence:
+
+1. ``overrides`` / ``exception_of`` of fired rules remove what they name;
+2. every ``exclude`` removes the ``recommend`` of that model (and of its
+   narrower models in the ontology);
+3. single-valued kinds keep one value: hard (control-zone) rules beat others,
+   regional rules beat national ones, then the more specific rule, then load
+   order (``minekb rules check`` reports such ties as conflicts).
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterator
+
+from rules.compile import value_label
+from rules.concepts import ancestors, concept_index, concept_label_zh
+from rules.loader import PLACEHOLDER
+from rules.model import SINGLE_VALUED, Conclusion, Evaluation, Pending, Rule
+from rules.schema import PROFILE_FIELDS
+
+_FIELD_ORDER = {name: i for i, name in enumerate(PROFILE_FIELDS)}
+_KIND_ZH = {"restoration_category": "修复类别", "priority": "修复优先序", "recommend": "推荐利用模式", "exclude": "排除模式",
+            "incentive": "激励政策", "constraint": "约束", "measure": "工程措施", "responsibility": "责任与资金",
+            "fact": "派生事实"}
+
+
+class _Plan:
+    """The rules in force on one date for one province, in evaluation order."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: list) -> None:
+        self.entries = entries
+
+
+class RuleSet:
+    """A loaded, compiled rule set. Build it with ``rules.load_ruleset``."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = list(rules)
+        self.by_id = {r.id: r for r in self.rules}
+        self.producers: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            for fact in r.facts_concluded:
+                self.producers.setdefault(fact, []).append(r)
+        self.fact_labels = {f: rs[0].title_zh for f, rs in self.producers.items()}
+        self._fact_defaults = {f: False for f in self.producers}
+        self._order = self._evaluation_order()
+        self._precedence = self._precedence_order()
+        self._plans: dict[tuple, _Plan] = {}
+        self._templates = {r.id: _template(r.explain_zh) for r in self.rules if r.explain_zh}
+        self._profile_fields = {r.id: tuple(sorted((f for f in r.fields if not f.startswith("fact.")),
+                                                   key=_FIELD_ORDER.get)) for r in self.rules}
+        self._fact_fields = {r.id: tuple(sorted(f for f in r.fields if f.startswith("fact."))) for r in self.rules}
+        self._linked = any(r.overrides or r.exception_of for r in self.rules)
+        self._concepts = concept_index()
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+
+    # -- container protocol ---------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return self.by_id.get(rule_id)
+
+    # -- ordering (once) ------------------------------------------------------
+    def _evaluation_order(self) -> list[Rule]:
+        """Fact producers first, each after the producers of the facts it reads; then the rest, in load order."""
+        done: set[str] = set()
+        order: list[Rule] = []
+
+        def place(rule: Rule) -> None:
+            if rule.id in done:
+                return
+            done.add(rule.id)
+            for name in sorted(rule.fields):
+                if name.startswith("fact."):
+                    for dep in self.producers.get(name[5:], ()):
+                        place(dep)
+            order.append(rule)
+
+        for r in self.rules:
+            if r.facts_concluded:
+                place(r)
+        order.extend(r for r in self.rules if r.id not in done)
+        return order
+
+    def _precedence_order(self) -> dict[str, int]:
+        """Rank so that a rule comes before every rule it overrides (the graph is acyclic: checked at load)."""
+        seen: dict[str, int] = {}
+        order: list[str] = []
+
+        def visit(rid: str) -> None:
+            if rid in seen:
+                return
+            seen[rid] = 1
+            for other in self.rules:
+                if rid in other.overrides or rid in other.exception_of:
+                    visit(other.id)
+            order.append(rid)
+
+        for r in self.rules:
+            visit(r.id)
+        return {rid: i for i, rid in enumerate(order)}
+
+    def plan(self, on: date, province: str | None) -> _Plan:
+        key = (on, province)
+        plan = self._plans.get(key)
+        if plan is None:
+            entries = []
+            for r in self._order:
+                if not r.in_force(on):
+                    continue
+                region_pending = False
+                if r.region:
+                    if province is None:
+                        region_pending = True
+                    elif province not in r.region:
+                        continue
+                entries.append((r, r.when.fn, region_pending, r.facts_concluded))
+            plan = _Plan(entries)
+            if len(self._plans) > 512:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
+
+    # -- evaluation -------------------------------------------------------------
+    def evaluate(self, profile: dict, *, as_of: date | None = None, explain: bool = False) -> Evaluation:
+        """Apply the rules in force on ``as_of`` (default today) to one validated profile."""
+        on = as_of or date.today()
+        province = profile.get("province")
+        facts = dict(self._fact_defaults)
+        fired: list[Rule] = []
+        unknown: list[tuple[Rule, bool]] = []
+        for rule, fn, region_pending, concluded in self.plan(on, province).entries:
+            value = fn(profile, facts)
+            if region_pending and value is not False:
+                value = None
+            if value is True:
+                fired.append(rule)
+            elif value is None:
+                unknown.append((rule, region_pending))
+            if concluded:
+                for name in concluded:
+                    if value is True:
+                        facts[name] = True
+                    elif value is None and facts[name] is False:
+                        facts[name] = None
+
+        conclusions: list[Conclusion] = []
+        for rule in fired:
+            text = self._explanation(rule, profile, facts)
+            used = {f: profile[f] for f in self._profile_fields[rule.id] if f in profile}
+            for name in self._fact_fields[rule.id]:
+                used[name] = facts.get(name[5:])
+            sources = list(rule.sources)
+            for then in rule.then:
+                conclusions.append(Conclusion(then.kind, then.value, then.weight, rule.id, text, sources, used))
+        kept, removed = self._precedence_apply(fired, conclusions)
+        pending = [self._pending(rule, region_pending, profile, facts) for rule, region_pending in unknown]
+        not_fired = self._why_not(on, province, profile, facts) if explain else []
+        known_facts = {k: v for k, v in facts.items() if v is not None}
+        return Evaluation(kept, removed, pending, not_fired, known_facts, on)
+
+    # -- explanations -----------------------------------------------------------
+    def _explanation(self, rule: Rule, profile: dict, facts: dict) -> str:
+        reasons: list[str] = []
+        rule.when.reasons(profile, facts, True, False, reasons)
+        generated = "；".join(dict.fromkeys(reasons))
+        template = self._templates.get(rule.id)
+        if template is None:
+            return f"本矿山{generated}，适用「{rule.title_zh}」" if generated else f"适用「{rule.title_zh}」"
+        parts, has_fields = template
+        if has_fields:
+            return "".join(p if i % 2 == 0 else _field_text(p, profile) for i, p in enumerate(parts))
+        return f"{parts[0]}（本矿山：{generated}）" if generated else parts[0]
+
+    def _pending(self, rule: Rule, region_pending: bool, profile: dict, facts: dict) -> Pending:
+        fields: set[str] = set()
+        rule.when.unknown_fields(profile, facts, fields)
+        expanded = self._expand_facts(fields, profile, facts, set())
+        if region_pending:
+            expanded.add("province")
+        ordered = sorted(expanded, key=lambda f: _FIELD_ORDER.get(f, 999))
+        return Pending(rule.id, ordered, list(rule.then))
+
+    def _expand_facts(self, fields: set[str], profile: dict, facts: dict, seen: set[str]) -> set[str]:
+        out = {f for f in fields if not f.startswith("fact.")}
+        for name in fields - out:
+            fact = name[5:]
+            if fact in seen:
+                continue
+            seen.add(fact)
+            for producer in self.producers.get(fact, ()):
+                sub: set[str] = set()
+                producer.when.unknown_fields(profile, facts, sub)
+                out |= self._expand_facts(sub, profile, facts, seen)
+                if producer.region and profile.get("province") is None:
+                    out.add("province")
+        return out
+
+    def _why_not(self, on: date, province: str | None, profile: dict, facts: dict) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for rule in self._order:
+            if not rule.in_force(on):
+                if rule.valid_from and on < rule.valid_from:
+                    out.append((rule.id, f"该规则自{rule.valid_from}起施行，评估日期{on}尚未生效"))
+                else:
+                    out.append((rule.id, f"该规则已于{rule.valid_until}失效，评估日期为{on}"))
+                continue
+            if rule.region and province is not None and province not in rule.region:
+                out.append((rule.id, f"该规则仅适用于{'、'.join(rule.region)}，本矿山位于{province}"))
+                continue
+            if rule.when.fn(profile, facts) is False:
+                reasons: list[str] = []
+                rule.when.reasons(profile, facts, False, True, reasons)
+                out.append((rule.id, "；".join(dict.fromkeys(reasons)) or "条件不成立"))
+        return out
+
+    # -- precedence -------------------------------------------------------------
+    def _precedence_apply(self, fired: list[Rule], conclusions: list[Conclusion]):
+        dead: dict[int, tuple[str, str]] = {}
+        if self._linked and len(fired) > 1:
+            self._apply_links(fired, conclusions, dead)
+        excluded: dict[str, Conclusion] = {}
+        for i, c in enumerate(conclusions):
+            if c.kind == "exclude" and i not in dead:
+                excluded.setdefault(c.value, c)
+        if excluded:
+            for i, c in enumerate(conclusions):
+                if c.kind != "recommend" or i in dead:
+                    continue
+                hit = c.value if c.value in excluded else next(
+                    (a for a in self._model_ancestors(c.value) if a in excluded), None)
+                if hit is not None:
+                    by = excluded[hit]
+                    what = concept_label_zh(hit)
+                    narrower = "" if hit == c.value else f"（{concept_label_zh(c.value)}属于{what}）"
+                    dead[i] = (by.rule_id, f"规则{by.rule_id}排除了{what}{narrower}：{by.explanation_zh}")
+        for kind in SINGLE_VALUED:
+            self._resolve_single(kind, conclusions, dead)
+        kept = [c for i, c in enumerate(conclusions) if i not in dead]
+        removed = [(conclusions[i], by, why) for i, (by, why) in sorted(dead.items())]
+        return kept, removed
+
+    def _apply_links(self, fired: list[Rule], conclusions: list[Conclusion], dead: dict) -> None:
+        fired_ids = {r.id for r in fired}
+        by_rule: dict[str, list[int]] = {}
+        for i, c in enumerate(conclusions):
+            by_rule.setdefault(c.rule_id, []).append(i)
+        for rule in sorted(fired, key=lambda r: self._precedence[r.id]):
+            mine = by_rule.get(rule.id, [])
+            if mine and all(i in dead for i in mine):
+                continue  # a rule that was itself set aside sets nothing aside
+            for target in rule.overrides:
+                if target in fired_ids:
+                    for i in by_rule.get(target, []):
+                        dead.setdefault(i, (rule.id, f"规则{rule.id}「{rule.title_zh}」优先于规则{target}"))
+            for target in rule.exception_of:
+                if target in fired_ids:
+                    kinds = rule.kinds
+                    for i in by_rule.get(target, []):
+                        if conclusions[i].kind in kinds:
+                            dead.setdefault(i, (rule.id, f"规则{rule.id}「{rule.title_zh}」是规则{target}的例外，"
+                                                         f"就{_KIND_ZH[conclusions[i].kind]}取代之"))
+
+    def _resolve_single(self, kind: str, conclusions: list[Conclusion], dead: dict) -> None:
+        live = [i for i, c in enumerate(conclusions) if c.kind == kind and i not in dead]
+        if len({conclusions[i].value for i in live}) < 2:
+            return
+        ranked = sorted(live, key=lambda i: self.rank(self.by_id[conclusions[i].rule_id]), reverse=True)
+        winner = conclusions[ranked[0]]
+        wrule = self.by_id[winner.rule_id]
+        for i in ranked[1:]:
+            c = conclusions[i]
+            if c.value == winner.value:
+                continue
+            loser = self.by_id[c.rule_id]
+            dead[i] = (wrule.id, f"{_KIND_ZH[kind]}只能取一个：规则{wrule.id}的结论「{concept_label_zh(winner.value)}」"
+                                 f"{precedence_reason(wrule, loser)}")
+
+    @staticmethod
+    def rank(rule: Rule) -> tuple:
+        """The documented order for single-valued conflicts: hard, regional, more specific, earlier."""
+        return (rule.hard, bool(rule.region), rule.specificity, -rule.order)
+
+    def _model_ancestors(self, model: str) -> tuple[str, ...]:
+        found = self._ancestors.get(model)
+        if found is None:
+            found = self._ancestors[model] = ancestors(model, self._concepts)
+        return found
+
+
+def precedence_reason(winner: Rule, loser: Rule) -> str:
+    """Why ``winner`` prevails over ``loser`` in a single-valued conflict, in Chinese."""
+    if winner.hard != loser.hard:
+        return "来自管控区硬约束规则，优先"
+    if bool(winner.region) != bool(loser.region):
+        return "来自地方规则，优先于全国性规则"
+    if winner.specificity != loser.specificity:
+        return "的条件更具体，优先（两条规则间无明确优先关系，minekb rules check 会报告）"
+    return "在规则顺序中靠前（两条规则间无明确优先关系，minekb rules check 会报告）"
+
+
+def _template(text: str) -> tuple[list[str], bool]:
+    """Split an explain_zh template into alternating literal text and field names."""
+    parts = PLACEHOLDER.split(text)
+    return parts, len(parts) > 1
+
+
+def _field_text(name: str, profile: dict) -> str:
+    spec = PROFILE_FIELDS[name]
+    value = profile.get(name)
+    return "（未填写）" if value is None else value_label(spec, value)
+
