@@ -1,0 +1,218 @@
+"""Validation of a mine profile against the contract (../shared/contracts/mine-profile.md).
+
+The contract's fields live as data in ``rules.schema.PROFILE_FIELDS``; this
+module only applies them. Every error of a record is collected before anything
+runs (a user fixing a spreadsheet wants the whole list at once), and each
+error names the record and the field, as the contract requires.
+
+Values may arrive typed (JSON) or as text (CSV cells): ``validate_profile``
+takes typed values, ``coerce_text_record`` first turns CSV text into typed
+values (``;`` separates list items; ``true/false/是/否`` are booleans).
+A ``null`` or an empty cell means *unknown*, exactly like a missing field.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.schema import PROFILE_FIELDS, PROVINCES, FieldSpec, normalize_province
+
+_TRUE = {"true", "1", "yes", "y", "t", "是", "有", "对"}
+_FALSE = {"false", "0", "no", "n", "f", "否", "无", "没有"}
+
+# Per field: accepted spellings -> contract value. The contract's own value and
+# its Chinese label (e.g. 露天 for open_pit) are accepted, so a spreadsheet
+# written in Chinese validates too; the normalized profile always holds ids.
+_ALIASES: dict[str, dict[str, str]] = {}
+for _name, _spec in PROFILE_FIELDS.items():
+    if _spec.values:
+        table = {v.lower(): v for v in _spec.values}
+        for v, zh in _spec.value_labels_zh.items():
+            table.setdefault(zh, v)
+        _ALIASES[_name] = table
+
+
+class ProfileError(ValueError):
+    """One or more bad values in one or more records.
+
+    ``details`` is the contract's error list: ``[{"record", "field", "message"}]``,
+    the same shape the JSON API answers with status 400.
+    """
+
+    def __init__(self, details: list[dict[str, Any]], message: str | None = None) -> None:
+        self.details = list(details)
+        super().__init__(message or self._summary())
+
+    def _summary(self) -> str:
+        if not self.details:
+            return "invalid mine profile"
+        parts = []
+        for d in self.details[:8]:
+            where = f"record {d['record']}" if d.get("record") not in (None, "") else "input"
+            fld = f", field '{d['field']}'" if d.get("field") else ""
+            parts.append(f"{where}{fld}: {d['message']}")
+        more = f" (and {len(self.details) - 8} more)" if len(self.details) > 8 else ""
+        return "; ".join(parts) + more
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON error body."""
+        return {"error": str(self), "details": self.details}
+
+
+@dataclass
+class _Collector:
+    record: Any
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, fld: str | None, message: str) -> None:
+        self.details.append({"record": self.record, "field": fld, "message": message})
+
+
+def _suggest(name: str) -> str:
+    close = difflib.get_close_matches(name, PROFILE_FIELDS.keys(), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _enum_value(spec: FieldSpec, value: Any, col: _Collector, where: str) -> str | None:
+    if not isinstance(value, str):
+        col.add(spec.name, f"{where}expected one of {', '.join(spec.values)}, got {type(value).__name__} {value!r}")
+        return None
+    hit = _ALIASES[spec.name].get(value.strip().lower()) or _ALIASES[spec.name].get(value.strip())
+    if hit is None:
+        col.add(spec.name, f"{where}{value!r} is not one of {', '.join(spec.values)}")
+    return hit
+
+
+def _check_number(spec: FieldSpec, value: Any, col: _Collector) -> float | int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        col.add(spec.name, f"expected a number, got {type(value).__name__} {value!r}")
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        col.add(spec.name, f"expected a finite number, got {value!r}")
+        return None
+    if spec.minimum is not None:
+        if spec.exclusive_minimum and value <= spec.minimum:
+            col.add(spec.name, f"must be greater than {spec.minimum:g}, got {value!r}")
+            return None
+        if not spec.exclusive_minimum and value < spec.minimum:
+            col.add(spec.name, f"must be at least {spec.minimum:g}, got {value!r}")
+            return None
+    if spec.maximum is not None and value > spec.maximum:
+        col.add(spec.name, f"must be at most {spec.maximum:g}, got {value!r}")
+        return None
+    return value
+
+
+def _check_field(spec: FieldSpec, value: Any, col: _Collector) -> Any:
+    kind = spec.kind
+    if kind == "str":
+        if not isinstance(value, str):
+            col.add(spec.name, f"expected a string, got {type(value).__name__} {value!r}")
+            return None
+        value = value.strip()
+        if spec.name == "province":
+            short = normalize_province(value)
+            if short is None:
+                col.add(spec.name, f"{value!r} is not a provincial-level division of China "
+                                   f"(write e.g. 江西, 江西省 or Jiangxi)")
+            return short
+        if spec.required and not value:
+            col.add(spec.name, "must not be empty")
+            return None
+        return value
+    if kind == "enum":
+        return _enum_value(spec, value, col, "")
+    if kind == "list":
+        if not isinstance(value, (list, tuple)):
+            col.add(spec.name, f"expected a list of {', '.join(spec.values)}, got {type(value).__name__} {value!r}")
+            return None
+        out: list[str] = []
+        for i, item in enumerate(value):
+            hit = _enum_value(spec, item, col, f"item {i + 1}: ")
+            if hit is not None and hit not in out:
+                out.append(hit)
+        return out
+    if kind == "bool":
+        if not isinstance(value, bool):
+            col.add(spec.name, f"expected true or false, got {type(value).__name__} {value!r}")
+            return None
+        return value
+    if kind == "number":
+        return _check_number(spec, value, col)
+    raise AssertionError(f"unknown field kind {kind!r} in rules.schema")  # a schema bug, not user input
+
+
+def validate_profile(raw: Any, record: Any = None) -> dict[str, Any]:
+    """Check ``raw`` against the contract and return the normalized profile.
+
+    ``record`` names the record in error details (a line, an index or the id);
+    by default the profile's own id. Fields set to ``None`` are dropped
+    (unknown). Raises ``ProfileError`` listing every problem at once.
+    """
+    if record is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        record = raw["id"]
+    col = _Collector(record if record is not None else "")
+    if not isinstance(raw, dict):
+        col.add(None, f"a mine profile must be a JSON object, got {type(raw).__name__}")
+        raise ProfileError(col.details)
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        spec = PROFILE_FIELDS.get(name) if isinstance(name, str) else None
+        if spec is None:
+            col.add(str(name), f"unknown field '{name}'{_suggest(str(name))}; "
+                               "see the profile contract for the field names")
+            continue
+        if value is None:
+            continue
+        checked = _check_field(spec, value, col)
+        if checked is not None:
+            out[name] = checked
+    if "id" not in raw or raw.get("id") is None:
+        col.add("id", "missing required field 'id' (矿山编号)")
+    elif "id" in out and not out["id"]:
+        pass  # already reported as empty
+    if col.details:
+        raise ProfileError(col.details)
+    return out
+
+
+def coerce_text_record(row: dict[str, str | None]) -> dict[str, Any]:
+    """Turn one CSV row (all text) into typed values for ``validate_profile``.
+
+    Unknown columns are passed through untouched so that validation reports
+    them by name; a value that cannot be read as its type is also passed
+    through as text, so validation reports it with the field's own message.
+    Empty cells are unknown (dropped).
+    """
+    out: dict[str, Any] = {}
+    for name, text in row.items():
+        if name is None:  # more cells than header columns
+            out["(extra cells)"] = text
+            continue
+        if text is None:
+            continue
+        text = text.strip()
+        if text == "":
+            continue
+        spec = PROFILE_FIELDS.get(name)
+        if spec is None or spec.kind in ("str", "enum"):
+            out[name] = text
+        elif spec.kind == "list":
+            out[name] = [part.strip() for part in text.split(";") if part.strip()]
+        elif spec.kind == "bool":
+            low = text.lower()
+            out[name] = True if low in _TRUE else False if low in _FALSE else text
+        elif spec.kind == "number":
+            try:
+                num = float(text.replace(",", "")) if any(c in text for c in ".eE,") else int(text)
+            except ValueError:
+                num = text
+            out[name] = num
+    return out
+
+
+def province_names() -> list[str]:
+    """The provincial-level divisions' short names (for a province picker)."""
+    return list(PROVINCES)

@@ -1,0 +1,162 @@
+"""Advice assembly, ranking, what-if, province comparison and batch order, on a stand-in engine.
+
+The stand-in (tests/advisor_helpers.py) speaks the rules engine's API; these
+tests pin the advisor's own logic. Behaviour on the real rules is tested in
+test_advisor_cases.py and test_advisor_metamorphic.py.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from advisor import ProfileError, UnresolvedSourceError
+from advisor_helpers import FakeKB, FakeRuleSet, fake_advisor, fake_rules
+
+
+@pytest.fixture(scope="module")
+def adv():
+    return fake_advisor()
+
+
+def _asserted_items(advice):
+    for key in ("restoration_category", "priority", "responsibility"):
+        if advice[key]:
+            yield advice[key]
+    for key in ("utilization_models", "excluded_models", "incentives", "constraints", "measures"):
+        yield from advice[key]
+
+
+def test_every_asserted_item_has_a_reason_with_a_resolved_source(adv):
+    a = adv.advise({"id": "m", "province": "北京", "planned_land_use": "construction", "terrain": ["open_pit"],
+                    "had_mining_license": False, "waste_rock_m3": 50000})
+    items = list(_asserted_items(a))
+    assert len(items) >= 5
+    for item in items:
+        assert item["reasons"], item
+        for r in item["reasons"]:
+            assert r["rule"] and r["sources"]
+            for s in r["sources"]:
+                assert s["doc_title"].startswith("《") and s["clause_text"] and s["clause_id"].startswith(s["doc_id"])
+
+
+def test_advice_has_every_section_of_the_contract(adv):
+    a = adv.advise({"id": "m"})
+    assert set(a) >= {"mine_id", "restoration_category", "priority", "utilization_models", "excluded_models",
+                      "incentives", "constraints", "measures", "responsibility", "precedents", "unknowns"}
+
+
+def test_nothing_is_asserted_without_a_rule(adv):
+    a = adv.advise({"id": "m"})
+    assert a["restoration_category"] is None and a["utilization_models"] == [] and a["responsibility"] is None
+
+
+def test_excluding_a_kind_of_use_excludes_its_narrower_models(adv):
+    a = adv.advise({"id": "m", "planned_land_use": "construction", "control_zones": ["ecological_redline"]},
+                   explain=True)
+    assert "industry_commerce" not in [m["id"] for m in a["utilization_models"]]
+    assert any(r["id"] == "industry_commerce" and "建设用地" in r["why_zh"] for r in a["explain"]["removed"])
+
+
+def test_models_are_ranked_best_first_with_an_explained_score(adv):
+    a = adv.advise({"id": "m", "planned_land_use": "construction", "terrain": ["open_pit"]})
+    scores = [m["score"] for m in a["utilization_models"]]
+    assert scores == sorted(scores, reverse=True) and len(scores) == 4
+    b = a["utilization_models"][0]["score_breakdown"]
+    blend = b["blend"]
+    assert a["utilization_models"][0]["score"] == pytest.approx(
+        blend["rule"] * b["rule_weight"] + blend["fit"] * b["factor_fit"] + blend["potential"] * b["potential_term"],
+        abs=1e-3)
+
+
+def test_a_better_located_mine_ranks_construction_higher_than_a_remote_one(adv):
+    base = {"id": "m", "planned_land_use": "construction", "terrain": ["open_pit"]}
+    near = adv.advise(base | {"location_zone": "urban", "road_access": "good", "distance_to_city_km": 2})
+    far = adv.advise(base | {"location_zone": "remote_mountain", "road_access": "poor", "distance_to_city_km": 90})
+    score = lambda a, mid: next(m["score"] for m in a["utilization_models"] if m["id"] == mid)
+    assert score(near, "construction_use") > score(far, "construction_use")
+
+
+def test_unknowns_name_the_fields_and_what_knowing_them_would_change(adv):
+    a = adv.advise({"id": "m", "province": "北京"})
+    by_field = {u["field"]: u["effect_zh"] for u in a["unknowns"]}
+    assert "had_mining_license" in by_field and "区级财政出资" in by_field["had_mining_license"]
+    assert "planned_land_use" in by_field
+
+
+def test_low_potential_in_beijing_adds_the_cited_public_funding_and_bundling(adv):
+    a = adv.advise({"id": "m", "province": "北京", "status": "historical_abandoned",
+                    "location_zone": "remote_mountain", "road_access": "poor", "distance_to_city_km": 70,
+                    "control_zones": ["ecological_redline"], "hazards": ["landslide"], "hazard_threatens_people": True,
+                    "pollution": ["soil_heavy_metal"], "terrain": ["goaf_subsidence"], "public_support": "low"})
+    assert a["potential"]["level"] == "low"
+    assert "public_commercial_bundling" in [i["id"] for i in a["incentives"]]
+    assert "government_restores_historical" in a["responsibility"]["ids"]
+    reason = next(i for i in a["incentives"] if i["id"] == "public_commercial_bundling")["reasons"][0]
+    assert reason["rule"] == "advisor.potential.low" and reason["sources"][0]["clause_id"] == "bj-mine-plan-2021~art_70"
+
+
+def test_an_unresolved_source_is_an_error_not_a_silent_gap():
+    from advisor import Advisor
+
+    with pytest.raises(UnresolvedSourceError, match="art_70"):
+        Advisor(FakeKB(["bj-mine-plan-2021~art_63"]), ruleset=FakeRuleSet(fake_rules()), cases=[])
+
+
+def test_bad_profile_raises_profile_error_before_any_rule_runs(adv):
+    with pytest.raises(ProfileError):
+        adv.advise({"id": "m", "mineral": "kryptonite"})
+
+
+def test_a_bad_as_of_date_is_a_clear_error(adv):
+    with pytest.raises(ProfileError, match="YYYY-MM-DD"):
+        adv.advise({"id": "m"}, as_of="last year")
+
+
+def test_what_if_lists_the_changes_item_by_item(adv):
+    res = adv.what_if({"id": "m", "planned_land_use": "forest_grass"}, {"planned_land_use": "construction"})
+    changes = {(d["section"], d.get("id"), d["change"]) for d in res["diff"]}
+    assert ("utilization_models", "construction_use", "added") in changes
+    assert ("utilization_models", "forest_grassland", "removed") in changes
+    assert ("measures", "afforestation", "removed") in changes
+    assert any(d["section"] == "restoration_category" and d["after"] == "comprehensive_utilization" for d in res["diff"])
+
+
+def test_what_if_rejects_an_unknown_field(adv):
+    with pytest.raises(ProfileError, match="planed"):
+        adv.what_if({"id": "m"}, {"planed_land_use": "construction"})
+
+
+def test_compare_provinces_shows_regional_items_side_by_side(adv):
+    res = adv.compare_provinces({"id": "m", "had_mining_license": True}, ["北京市", "Jiangxi"])
+    assert res["provinces"] == ["北京", "江西"]
+    rows = {r["id"]: r for r in res["sections"]["responsibility"]}
+    assert rows["municipal_finance_licensed"]["in"] == {"北京": True, "江西": False}
+    assert rows["municipal_finance_licensed"]["differs"]
+
+
+def test_advise_many_keeps_input_order_and_reports_bad_records(adv):
+    recs = [{"id": "a"}, {"id": "b", "area_ha": -1}, {"nope": 1}, {"id": "d", "terrain": ["open_pit"]}]
+    out = list(adv.advise_many(recs))
+    assert [o.get("mine_id") for o in out] == ["a", "b", None, "d"]
+    assert "error" in out[1] and out[1]["details"][0]["field"] == "area_ha" and out[1]["record"] == "index 1"
+    assert "error" in out[2] and {d["field"] for d in out[2]["details"]} == {"nope", "id"}
+
+
+def test_shuffling_a_batch_changes_no_mines_advice(adv):
+    rng = random.Random(3)
+    recs = [{"id": f"m{i}", "planned_land_use": rng.choice(["construction", "forest_grass"]),
+             "terrain": rng.sample(["open_pit", "tailings", "flat_platform"], 2),
+             "control_zones": rng.choice([[], ["ecological_redline"]])} for i in range(30)]
+    first = {a["mine_id"]: a for a in adv.advise_many(recs)}
+    shuffled = recs[:]
+    rng.shuffle(shuffled)
+    second = {a["mine_id"]: a for a in adv.advise_many(shuffled)}
+    assert first == second
+
+
+def test_entropy_weights_for_a_batch_are_reported_in_the_potential(adv):
+    recs = [{"id": f"m{i}", "location_zone": z} for i, z in enumerate(["urban", "rural", "remote_mountain"])]
+    out = list(adv.advise_many(recs, weights="entropy"))
+    assert all(o["potential"]["method"] == "entropy" for o in out)
+    assert out[0]["potential"]["factors"]["space"]["weight"] > out[0]["potential"]["factors"]["policy"]["weight"]
