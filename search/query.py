@@ -1,0 +1,354 @@
+"""Query understanding: from what a user types to a Whoosh query plus what to highlight.
+
+A query string is read in this order:
+
+1. checked (length, control characters), markup stripped, folded
+   (full-width → half-width, traditional → simplified, lower case);
+2. every 文号, typed in any bracket/spacing style, is lifted out and becomes an
+   exact match on the document number (自然资规(2019)6 号 = 自然资规〔2019〕6号);
+3. ontology labels (zh and en, preferred and alternative) are found in the
+   text, longest first, and each becomes its concept: any of its labels in the
+   text, or the concept tag of the clause (太阳能发电 → 光伏, solar power → 光伏);
+4. the rest is parsed: "quoted" or 《titled》 phrases match exactly, OR / | ,
+   NOT / -word, parentheses; a plain run of Chinese is cut by jieba and all its
+   words must match (function words dropped);
+5. words that ask for a kind of clause (激励, 优惠, incentive …) are kept as
+   optional and mark the clause types the ranking should favour.
+
+Bad input raises :class:`QueryError` with a message meant for the user.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from search.analysis import STOPWORDS, Analysis, bigrams, find_doc_numbers, fold
+from search.index import FIELD_BOOSTS
+
+MAX_QUERY_CHARS = 256
+TEXT_FIELDS = ("text", "heading", "title")
+
+# Words that say which kind of clause the user wants. Data, not logic: a cue
+# word maps to the clause types (corpus.model.CLAUSE_TYPES) it implies.
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    **{w: ("incentive",) for w in (
+        "激励", "优惠", "奖励", "鼓励", "奖补", "扶持", "补贴", "补助", "减免", "优惠政策", "激励政策",
+        "激励机制", "奖励政策", "incentive", "incentives", "subsidy", "subsidies", "reward", "rewards",
+        "preferential", "benefit", "benefits")},
+    **{w: ("funding",) for w in ("资金", "融资", "基金", "资金来源", "funding", "finance", "financing")},
+    **{w: ("constraint",) for w in ("禁止", "不得", "限制", "禁止性", "prohibition", "prohibited", "restriction")},
+    **{w: ("responsibility",) for w in ("责任", "责任主体", "谁负责", "responsibility", "liability")},
+    **{w: ("target",) for w in ("目标", "指标任务", "target", "targets", "goal", "goals")},
+}
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message says why, for the user."""
+
+
+@dataclass
+class Concept:
+    id: str
+    labels: list[str]          # every label, folded (zh and en)
+
+
+@dataclass
+class Understood:
+    """What the parser made of a query."""
+
+    query: Q.Query | None                     # None: nothing searchable was typed
+    relaxed: Q.Query | None = None            # OR of the parts, tried when AND finds nothing
+    marks: set[str] = field(default_factory=set)          # strings to highlight in clause text
+    expanded_terms: list[str] = field(default_factory=list)
+    implied_types: set[str] = field(default_factory=set)
+    words: list[str] = field(default_factory=list)       # plain words typed (for did-you-mean)
+    doc_numbers: list[str] = field(default_factory=list)
+
+
+class Vocabulary:
+    """The ontology labels of an index (``terms.json``): label → concepts, concept → labels."""
+
+    def __init__(self, terms: list[dict[str, str]]) -> None:
+        self.by_label: dict[str, set[str]] = {}
+        self.labels_of: dict[str, list[str]] = {}
+        for t in terms:
+            label = fold(t["text"]).strip()
+            if len(label) < 2 or (label.isascii() and len(label) < 3):
+                continue
+            self.by_label.setdefault(label, set()).add(t["concept"])
+            labels = self.labels_of.setdefault(t["concept"], [])
+            if label not in labels:
+                labels.append(label)
+        pieces = []
+        for label in sorted(self.by_label, key=len, reverse=True):
+            if label.isascii():
+                pieces.append(r"(?<![a-z0-9])" + re.escape(label) + r"(?:s|es)?(?![a-z0-9])")
+            else:
+                pieces.append(re.escape(label))
+        self.pattern = re.compile("|".join(pieces)) if pieces else None
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if self.pattern is None:
+            return []
+        out = []
+        for m in self.pattern.finditer(text):
+            label = m.group(0)
+            if label not in self.by_label:
+                label = re.sub(r"(?:es|s)$", "", label) if re.sub(r"(?:es|s)$", "", label) in self.by_label \
+                    else label[:-1]
+            out.append((m.start(), m.end(), label))
+        return out
+
+
+_TOKEN_RE = re.compile(
+    r'\s*(?:(?P<lp>\()|(?P<rp>\))|"(?P<q1>[^"]*)"|“(?P<q2>[^”]*)”|「(?P<q3>[^」]*)」|《(?P<q4>[^》]*)》'
+    r"|\x00(?P<label>\d+)\x00|(?P<word>[^\s()\"“”「」《》\x00]+))"
+)
+_MARKUP_RE = re.compile(r"<[^<>]{0,200}>")
+_OPERATOR_WORDS = {"or": "OR", "|": "OR", "||": "OR", "and": "AND", "&": "AND", "&&": "AND", "not": "NOT"}
+
+
+def _check(raw: str) -> str:
+    if not isinstance(raw, str):
+        raise QueryError("the query must be text")
+    if len(raw) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})")
+    text = "".join(" " if (ord(c) < 32 or ord(c) == 127) else c for c in raw)
+    return _MARKUP_RE.sub(" ", text)
+
+
+def _balance(text: str) -> None:
+    depth = 0
+    for c in text:
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                raise QueryError("unbalanced brackets: ')' without a matching '('")
+    if depth:
+        raise QueryError("unbalanced brackets: '(' is never closed")
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quotes: a phrase opened with " is never closed')
+    for o, c in (("“", "”"), ("「", "」"), ("《", "》")):
+        if text.count(o) != text.count(c):
+            raise QueryError(f"unbalanced quotes: {o} and {c} do not pair up")
+
+
+class QueryBuilder:
+    """Turns query strings into Whoosh queries for one index (its analysis and vocabulary)."""
+
+    def __init__(self, analysis: Analysis, vocabulary: Vocabulary) -> None:
+        self.analysis = analysis
+        self.vocab = vocabulary
+
+    # -- leaves ---------------------------------------------------------------
+    def _multi(self, words: list[str], phrase: bool) -> Q.Query:
+        """One word or an exact word sequence, in any text field, boosted per field."""
+        parts = []
+        for f in TEXT_FIELDS:
+            if len(words) == 1:
+                parts.append(Q.Term(f, words[0], boost=FIELD_BOOSTS[f]))
+            elif phrase:
+                parts.append(Q.Phrase(f, words, boost=FIELD_BOOSTS[f]))
+            else:
+                parts.append(Q.And([Q.Term(f, w) for w in words], boost=FIELD_BOOSTS[f]))
+        joined = "".join(w for w in words if not w.isascii())
+        if len(joined) >= 2 and (phrase or len(words) == 1):
+            grams = bigrams(joined, folded=True)
+            parts.append(Q.Term("grams", grams[0], boost=FIELD_BOOSTS["grams"]) if len(grams) == 1
+                         else Q.Phrase("grams", grams, boost=FIELD_BOOSTS["grams"]))
+        return Q.Or(parts)
+
+    def _words_query(self, words: list[str], u: Understood) -> Q.Query | None:
+        """All words of a plain run must match; runs of single characters (unknown names) as phrases."""
+        groups: list[list[str]] = []
+        for w in words:
+            single = len(w) == 1 and not w.isascii()
+            if single and groups and len(groups[-1][-1]) == 1 and not groups[-1][-1].isascii():
+                groups[-1].append(w)
+            else:
+                groups.append([w])
+        parts = []
+        for g in groups:
+            if len(g) == 1 and g[0] in STOPWORDS and len(groups) > 1:
+                continue
+            parts.append(self._multi(g, phrase=True))
+            u.marks.add("".join(g))
+            u.words.append("".join(g))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else Q.And(parts)
+
+    def _concept_query(self, label: str, u: Understood) -> Q.Query:
+        """A label: the concept tag, or any of the concept's labels in the text."""
+        alts: list[Q.Query] = []
+        seen: set[str] = set()
+        for concept in sorted(self.vocab.by_label.get(label, ())):
+            alts.append(Q.Term("concepts", concept, boost=FIELD_BOOSTS["concepts"]))
+            for other in [label, *self.vocab.labels_of.get(concept, [])]:
+                if other in seen:
+                    continue
+                seen.add(other)
+                words = self.analysis.words(other)
+                if not words:
+                    continue
+                alts.append(self._multi(words, phrase=True))
+                u.marks.add(other)
+                if other != label and other not in u.expanded_terms:
+                    u.expanded_terms.append(other)
+        u.words.append(label)
+        return Q.Or(alts)
+
+    # -- parser ---------------------------------------------------------------
+    def understand(self, raw: str) -> Understood:
+        text = fold(_check(raw))
+        u = Understood(query=None)
+        numbers: list[Q.Query] = []
+        for start, end, keys in reversed(find_doc_numbers(text)):
+            numbers.insert(0, Q.Or([Q.Term("number_key", k, boost=FIELD_BOOSTS["number_key"]) for k in keys]
+                                   + [Q.Term("cited", k, boost=FIELD_BOOSTS["cited"]) for k in keys]))
+            u.doc_numbers.append(keys[-1] if len(keys) == 1 else keys[0])
+            text = text[:start] + " " + text[end:]
+        _balance(text)
+        # labels inside quotes stay literal: protect quoted spans from label detection
+        protected = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"|“[^”]*”|「[^」]*」|《[^》]*》', text)]
+        labels_in_order: dict[int, str] = {}
+        pieces, last = [], 0
+        for start, end, label in self.vocab.find(text):
+            if any(ps <= start < pe for ps, pe in protected):
+                continue
+            pieces.append(text[last:start] + f" \x00{len(labels_in_order)}\x00 ")
+            labels_in_order[len(labels_in_order)] = label
+            last = end
+        text = "".join(pieces) + text[last:]
+        tokens = self._lex(text)
+        pos = 0
+
+        def parse_or() -> tuple[list[Q.Query], list[Q.Query], list[Q.Query]]:
+            nonlocal pos
+            alternatives: list[tuple[list[Q.Query], list[Q.Query], list[Q.Query]]] = [parse_and()]
+            while pos < len(tokens) and tokens[pos] == ("op", "OR"):
+                pos += 1
+                alternatives.append(parse_and())
+            if len(alternatives) == 1:
+                return alternatives[0]
+            ors = [_combine(m, o, n) for m, o, n in alternatives]
+            ors = [q for q in ors if q is not None]
+            return ([Q.Or(ors)] if ors else []), [], []
+
+        def parse_and() -> tuple[list[Q.Query], list[Q.Query], list[Q.Query]]:
+            nonlocal pos
+            must, optional, must_not = [], [], []
+            while pos < len(tokens) and tokens[pos] not in (("op", "OR"), ("rp", ")")):
+                negate = False
+                while pos < len(tokens) and tokens[pos] == ("op", "NOT"):
+                    negate, pos = not negate, pos + 1
+                if pos < len(tokens) and tokens[pos] == ("op", "AND"):
+                    pos += 1
+                    continue
+                if pos >= len(tokens) or tokens[pos] in (("op", "OR"), ("rp", ")")):
+                    break
+                kind, value = tokens[pos]
+                pos += 1
+                if kind == "lp":
+                    m, o, n = parse_or()
+                    if pos < len(tokens) and tokens[pos] == ("rp", ")"):
+                        pos += 1
+                    q = _combine(m, o, n)
+                    intent = False
+                else:
+                    q, intent = self._leaf(kind, value, labels_in_order, u)
+                if q is None:
+                    continue
+                (must_not if negate else optional if intent else must).append(q)
+            return must, optional, must_not
+
+        must, optional, must_not = parse_or()
+        if pos < len(tokens):
+            raise QueryError("unbalanced brackets: ')' without a matching '('")
+        must = numbers + must
+        if not must and optional:
+            # only intent words typed (激励): any clause of the implied kind, or with the word
+            types = sorted(u.implied_types)
+            must = [Q.Or(optional + [Q.Term("ctype", t) for t in types])]
+            optional = []
+        u.query = _combine(must, optional, must_not)
+        if len(must) > 1:
+            u.relaxed = _combine([Q.Or(must)], optional, must_not)
+        return u
+
+    def _lex(self, text: str) -> list[tuple[str, str]]:
+        tokens: list[tuple[str, str]] = []
+        for m in _TOKEN_RE.finditer(text):
+            if m.group("lp"):
+                tokens.append(("lp", "("))
+            elif m.group("rp"):
+                tokens.append(("rp", ")"))
+            elif m.group("label") is not None:
+                tokens.append(("label", m.group("label")))
+            elif m.group("word") is not None:
+                word = m.group("word")
+                if word in _OPERATOR_WORDS or word.upper() in ("OR", "AND", "NOT"):
+                    tokens.append(("op", _OPERATOR_WORDS.get(word, word.upper())))
+                elif word.startswith("-") and len(word) > 1:
+                    tokens.append(("op", "NOT"))
+                    tokens.append(("word", word[1:]))
+                elif word.startswith("+") and len(word) > 1:
+                    tokens.append(("word", word[1:]))
+                else:
+                    tokens.append(("word", word))
+            else:
+                phrase = next(g for g in (m.group("q1"), m.group("q2"), m.group("q3"), m.group("q4")) if g is not None)
+                tokens.append(("phrase", phrase))
+        return tokens
+
+    def _leaf(self, kind: str, value: str, labels: dict[int, str], u: Understood) -> tuple[Q.Query | None, bool]:
+        """A query for one token, and whether it is an intent word (optional, steers ranking)."""
+        if kind == "label":
+            label = labels[int(value)]
+            cue = INTENT_CUES.get(label)
+            if cue:
+                u.implied_types.update(cue)
+            return self._concept_query(label, u), False
+        if kind == "phrase":
+            words = self.analysis.words(value)
+            if not words:
+                return None, False
+            u.marks.add(value.strip())
+            u.words.append(value.strip())
+            return self._multi(words, phrase=True), False
+        cue = INTENT_CUES.get(value)
+        words = self.analysis.words(value)
+        if not words:
+            return None, False
+        if cue is None:
+            cued = [w for w in words if w in INTENT_CUES]
+            if cued and len(cued) < len(words):
+                # 光伏激励: content words required, the cue optional
+                for w in cued:
+                    u.implied_types.update(INTENT_CUES[w])
+                content = [w for w in words if w not in INTENT_CUES]
+                q = self._words_query(content, u)
+                opt = Q.Or([self._multi([w], phrase=False) for w in cued])
+                for w in cued:
+                    u.marks.add(w)
+                return (Q.AndMaybe(q, opt) if q is not None else opt), False
+        if cue:
+            u.implied_types.update(cue)
+            u.marks.add(value)
+            return self._multi(words, phrase=True), True
+        return self._words_query(words, u), False
+
+
+def _combine(must: list[Q.Query], optional: list[Q.Query], must_not: list[Q.Query]) -> Q.Query | None:
+    if not must:
+        return None
+    q: Q.Query = must[0] if len(must) == 1 else Q.And(must)
+    if optional:
+        q = Q.AndMaybe(q, optional[0] if len(optional) == 1 else Q.Or(optional))
+    if must_not:
+        q = Q.AndNot(q, must_not[0] if len(must_not) == 1 else Q.Or(must_not))
+    return q
