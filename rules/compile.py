@@ -1,53 +1,17 @@
 """Type-check parsed conditions against the profile contract and compile them to closures.
 
-Each condition becomes a tree of ``Node`` objects. A node's ``fn(profile,
-facts)`` returns ``True``, ``False`` or ``None`` (unknown, Kleene logic) and is
-a plain closure built once at load time, so evaluating a mine never touches
-rule text. The same nodes also say, in Chinese, why they held or failed for a
-given mine (``reasons``), which fields they read (``fields``), and how to write
-them in the ``rule-engine`` package's syntax (``to_rule_engine``, for the
-benchmark against a naive interpreter).
+Each condition becomes a tree of ``rules.nodes`` objects whose ``fn(profile,
+facts)`` is a plain closure built here, once, at load time: evaluating a mine
+never touches rule text. A type error (unknown field, a value outside the
+field's vocabulary, ``<`` on an enum, ``==`` on a list) is a ``ConditionError``
+that says what to write instead.
 """
 from __future__ import annotations
 
 import difflib
-from typing import Callable
-
 from rules import expr as ast
+from rules.nodes import AndNode, Leaf, Node, NotNode, OrNode, value_label
 from rules.schema import PROFILE_FIELDS, FieldSpec, normalize_province
-
-
-class ConditionError(ValueError):
-    """A condition that parses but does not fit the profile contract."""
-
-
-# --- Chinese labels --------------------------------------------------------
-
-def value_label(spec: FieldSpec, value) -> str:
-    """This value of this field in Chinese (``ecological_redline`` -> ``生态保护红线``)."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return "、".join(value_label(spec, v) for v in value) if value else "无"
-    return spec.value_labels_zh.get(value, str(value))
-
-
-def actual_text(name: str, profile: dict, facts: dict, fact_labels: dict) -> str:
-    """'本矿山<field>为<value>' for a field of this profile, or that it is unknown."""
-    if name.startswith("fact."):
-        fact = name[5:]
-        label = fact_labels.get(fact, fact)
-        value = facts.get(fact)
-        if value is None:
-            return f"「{label}」尚不能确定"
-        return f"本矿山{'属于' if value else '不属于'}「{label}」"
-    spec = PROFILE_FIELDS[name]
-    value = profile.get(name)
-    if value is None:
-        return f"本矿山未填写{spec.label_zh}"
-    return f"本矿山{spec.label_zh}为{value_label(spec, value)}"
 
 
 _OP_ZH = {"<": "小于", "<=": "不大于", ">": "大于", ">=": "不小于", "==": "等于", "!=": "不等于"}
@@ -55,167 +19,8 @@ _OP_NEG = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _OP_SWAP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
-# --- nodes -----------------------------------------------------------------
-
-class Node:
-    fn: Callable
-    fields: frozenset
-
-    def leaves(self) -> list["Leaf"]:
-        raise NotImplementedError
-
-    def reasons(self, p: dict, f: dict, want: bool, whynot: bool, out: list) -> None:
-        raise NotImplementedError
-
-    def unknown_fields(self, p: dict, f: dict, out: set) -> None:
-        """The fields (and ``fact.x`` names) whose being unknown makes this node unknown."""
-        if self.fn(p, f) is None:
-            for leaf in self.leaves():
-                if leaf.fn(p, f) is None:
-                    out.update(leaf.fields)
-
-
-class Leaf(Node):
-    """One comparison; subclasses differ only in texts, the closure is built by ``compile_leaf``."""
-
-    def __init__(self, field: str, fn: Callable, text_pos: str, text_neg: str, engine: str,
-                 fact_labels: dict, holds: Callable | None = None) -> None:
-        self.field = field
-        self.fn = fn
-        self.fields = frozenset([field])
-        self.text_pos = text_pos
-        self.text_neg = text_neg
-        self.engine = engine
-        self.fact_labels = fact_labels
-        self._holds = holds
-        self.positive_member = False   # true for 'v' in f / f has_any / has_all: requires a value to be present
-
-    def leaves(self):
-        return [self]
-
-    def describe(self, neg: bool = False) -> str:
-        return self.text_neg if neg else self.text_pos
-
-    def reasons(self, p, f, want, whynot, out):
-        if whynot:
-            out.append(f"不满足「{self.describe(neg=want)}」：{actual_text(self.field, p, f, self.fact_labels)}")
-        elif self._holds is not None:
-            out.append(self._holds(p, f, want))
-        else:
-            out.append(self.describe(neg=not want))
-
-    def to_rule_engine(self) -> str:
-        return self.engine
-
-
-class NotNode(Node):
-    def __init__(self, child: Node) -> None:
-        self.child = child
-        self.fields = child.fields
-        cfn = child.fn
-
-        def fn(p, f):
-            r = cfn(p, f)
-            return None if r is None else not r
-        self.fn = fn
-
-    def leaves(self):
-        return self.child.leaves()
-
-    def reasons(self, p, f, want, whynot, out):
-        self.child.reasons(p, f, not want, whynot, out)
-
-    def describe(self, neg: bool = False) -> str:
-        return self.child.describe(not neg) if isinstance(self.child, Leaf) else (
-            f"并非（{self.child.describe()}）" if not neg else self.child.describe())
-
-    def to_rule_engine(self) -> str:
-        return f"not ({self.child.to_rule_engine()})"
-
-
-class AndNode(Node):
-    def __init__(self, children: list[Node]) -> None:
-        self.children = children
-        self.fields = frozenset().union(*(c.fields for c in children))
-        fns = tuple(c.fn for c in children)
-        if len(fns) == 2:
-            a, b = fns
-
-            def fn(p, f):
-                r = a(p, f)
-                if r is False:
-                    return False
-                s = b(p, f)
-                if s is False:
-                    return False
-                return None if (r is None or s is None) else True
-        else:
-            def fn(p, f):
-                unknown = False
-                for c in fns:
-                    r = c(p, f)
-                    if r is False:
-                        return False
-                    if r is None:
-                        unknown = True
-                return None if unknown else True
-        self.fn = fn
-
-    def leaves(self):
-        return [leaf for c in self.children for leaf in c.leaves()]
-
-    def reasons(self, p, f, want, whynot, out):
-        for child in self.children:
-            value = child.fn(p, f)
-            if want and value is True:
-                child.reasons(p, f, True, whynot, out)
-            elif not want and value is False:
-                child.reasons(p, f, False, whynot, out)
-                return
-
-    def describe(self, neg: bool = False) -> str:
-        text = "且".join(c.describe() for c in self.children)
-        return f"并非（{text}）" if neg else text
-
-    def to_rule_engine(self) -> str:
-        return " and ".join(f"({c.to_rule_engine()})" for c in self.children) if self.children else "true"
-
-
-class OrNode(Node):
-    def __init__(self, children: list[Node]) -> None:
-        self.children = children
-        self.fields = frozenset().union(*(c.fields for c in children))
-        fns = tuple(c.fn for c in children)
-
-        def fn(p, f):
-            unknown = False
-            for c in fns:
-                r = c(p, f)
-                if r is True:
-                    return True
-                if r is None:
-                    unknown = True
-            return None if unknown else False
-        self.fn = fn
-
-    def leaves(self):
-        return [leaf for c in self.children for leaf in c.leaves()]
-
-    def reasons(self, p, f, want, whynot, out):
-        for child in self.children:
-            value = child.fn(p, f)
-            if want and value is True:
-                child.reasons(p, f, True, whynot, out)
-                return
-            if not want and value is False:
-                child.reasons(p, f, False, whynot, out)
-
-    def describe(self, neg: bool = False) -> str:
-        text = "或".join(c.describe() for c in self.children)
-        return f"并非（{text}）" if neg else text
-
-    def to_rule_engine(self) -> str:
-        return " or ".join(f"({c.to_rule_engine()})" for c in self.children) if self.children else "false"
+class ConditionError(ValueError):
+    """A condition that parses but does not fit the profile contract."""
 
 
 # --- type checking and leaf compilation ------------------------------------
@@ -271,6 +76,37 @@ def _re_lit(value) -> str:
     if isinstance(value, str):
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return repr(float(value))
+
+
+def _lt(key, limit):
+    def fn(p, f):
+        v = p.get(key)
+        return None if v is None else v < limit
+    return fn
+
+
+def _le(key, limit):
+    def fn(p, f):
+        v = p.get(key)
+        return None if v is None else v <= limit
+    return fn
+
+
+def _gt(key, limit):
+    def fn(p, f):
+        v = p.get(key)
+        return None if v is None else v > limit
+    return fn
+
+
+def _ge(key, limit):
+    def fn(p, f):
+        v = p.get(key)
+        return None if v is None else v >= limit
+    return fn
+
+
+_NUMBER_CLOSURES = {"<": _lt, "<=": _le, ">": _gt, ">=": _ge}
 
 
 class Compiler:
@@ -336,7 +172,9 @@ class Compiler:
 
             def fn(p, f):
                 return p.get(key) is not None
-            return Leaf(key, fn, f"已填写{spec.label_zh}", f"未填写{spec.label_zh}", f"{key} != null", self.fact_labels)
+            leaf = Leaf(key, fn, f"已填写{spec.label_zh}", f"未填写{spec.label_zh}", f"{key} != null", self.fact_labels)
+            leaf.known_test = True
+            return leaf
         spec = _spec(name)
         if spec.kind != "list":
             raise ConditionError(f"empty() takes a list field; {spec.name} is {spec.kind}")
@@ -379,10 +217,10 @@ class Compiler:
             raise ConditionError(f"compare {spec.name} with one value (a list goes with 'in')")
         if spec.kind == "list":
             raise ConditionError(f"{spec.name} is a list: test it with 'v' in {spec.name} or {spec.name} has_any [...]")
+        if op in _OP_NEG and spec.kind != "number":
+            raise ConditionError(f"{op} compares numbers; {spec.name} is {spec.kind}")
         value = _check_value(spec, right.value)
         if op in _OP_NEG:
-            if spec.kind != "number":
-                raise ConditionError(f"{op} compares numbers; {spec.name} is {spec.kind}")
             return self._number(spec, op, value)
         return self._equal(spec, value, op == "!=")
 
@@ -406,7 +244,9 @@ class Compiler:
         def holds(p, f, want):
             return f"{spec.label_zh}为{value_label(spec, p.get(key))}" if spec.kind != "bool" else (pos if want else neg)
         engine = f"{key} {'!=' if negate else '=='} {_re_lit(value)}"
-        return Leaf(key, fn, pos, neg, engine, self.fact_labels, holds)
+        leaf = Leaf(key, fn, pos, neg, engine, self.fact_labels, holds)
+        leaf.values = (value,)
+        return leaf
 
     def _member(self, spec: FieldSpec, values: tuple, negate: bool) -> Leaf:
         key = spec.name
@@ -427,7 +267,9 @@ class Compiler:
         def holds(p, f, want):
             return f"{spec.label_zh}为{value_label(spec, p.get(key))}"
         engine = f"{'not ' if negate else ''}({key} in [{', '.join(_re_lit(v) for v in values)}])"
-        return Leaf(key, fn, pos, neg, engine, self.fact_labels, holds)
+        leaf = Leaf(key, fn, pos, neg, engine, self.fact_labels, holds)
+        leaf.values = values
+        return leaf
 
     def _contains(self, name: ast.Name, value, negate: bool) -> Leaf:
         if name.is_fact:
@@ -452,6 +294,7 @@ class Compiler:
         engine = f"{'not ' if negate else ''}({_re_lit(value)} in {key})"
         leaf = Leaf(key, fn, pos, neg, engine, self.fact_labels)
         leaf.positive_member = not negate
+        leaf.values = (value,)
         return leaf
 
     def _has(self, spec: FieldSpec, values: tuple, all_: bool) -> Leaf:
@@ -480,26 +323,21 @@ class Compiler:
         engine = "(" + joiner.join(f"{_re_lit(v)} in {key}" for v in values) + ")"
         leaf = Leaf(key, fn, pos, neg, engine, self.fact_labels, holds)
         leaf.positive_member = True
+        leaf.values = values
         return leaf
 
     def _number(self, spec: FieldSpec, op: str, limit: float) -> Leaf:
         key = spec.name
-        fns = {
-            "<": lambda v: v < limit, "<=": lambda v: v <= limit,
-            ">": lambda v: v > limit, ">=": lambda v: v >= limit,
-        }
-        test = fns[op]
-
-        def fn(p, f):
-            v = p.get(key)
-            return None if v is None else test(v)
+        fn = _NUMBER_CLOSURES[op](key, limit)
         shown = value_label(spec, float(limit))
         pos = f"{spec.label_zh}{_OP_ZH[op]}{shown}"
         neg = f"{spec.label_zh}{_OP_ZH[_OP_NEG[op]]}{shown}"
 
         def holds(p, f, want):
             return f"{spec.label_zh}为{value_label(spec, float(p.get(key)))}（{pos if want else neg}）"
-        return Leaf(key, fn, pos, neg, f"{key} {op} {_re_lit(limit)}", self.fact_labels, holds)
+        leaf = Leaf(key, fn, pos, neg, f"{key} {op} {_re_lit(limit)}", self.fact_labels, holds)
+        leaf.values = (float(limit),)
+        return leaf
 
 
 def compile_text(text: str, compiler: Compiler) -> Node:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterator
 
-from rules.compile import value_label
+from rules.nodes import value_label
 from rules.concepts import ancestors, concept_index, concept_label_zh
 from rules.loader import PLACEHOLDER
 from rules.model import SINGLE_VALUED, Conclusion, Evaluation, Pending, Rule
@@ -174,16 +174,17 @@ class RuleSet:
 
     # -- explanations -----------------------------------------------------------
     def _explanation(self, rule: Rule, profile: dict, facts: dict) -> str:
+        """From the rule's explain_zh template filled with this mine's values, else from the conditions that held."""
+        template = self._templates.get(rule.id)
+        if template is not None and template[1]:
+            parts = template[0]
+            return "".join([p if i % 2 == 0 else _field_text(p, profile) for i, p in enumerate(parts)])
         reasons: list[str] = []
         rule.when.reasons(profile, facts, True, False, reasons)
         generated = "；".join(dict.fromkeys(reasons))
-        template = self._templates.get(rule.id)
         if template is None:
             return f"本矿山{generated}，适用「{rule.title_zh}」" if generated else f"适用「{rule.title_zh}」"
-        parts, has_fields = template
-        if has_fields:
-            return "".join(p if i % 2 == 0 else _field_text(p, profile) for i, p in enumerate(parts))
-        return f"{parts[0]}（本矿山：{generated}）" if generated else parts[0]
+        return f"{template[0][0]}（本矿山：{generated}）" if generated else template[0][0]
 
     def _pending(self, rule: Rule, region_pending: bool, profile: dict, facts: dict) -> Pending:
         fields: set[str] = set()

@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from rules.compile import Compiler, ConditionError, Node, AndNode, OrNode, NotNode, compile_text
+from rules.compile import Compiler, ConditionError, compile_text
+from rules.nodes import AndNode, Leaf, Node, NotNode, OrNode
 from rules.expr import ExprError
 from rules.model import KINDS, Rule, RuleLoadError, RuleTest, Then
 from rules.schema import PROFILE_FIELDS, normalize_province
@@ -83,7 +84,6 @@ def _count_leaves(node: Node) -> int:
 
 def _requires_zone(node: Node) -> bool:
     """True if the condition can hold only when the mine lies in some control zone (implicitly hard)."""
-    from rules.compile import Leaf
     if isinstance(node, Leaf):
         return node.field == "control_zones" and node.positive_member
     if isinstance(node, AndNode):
@@ -229,7 +229,7 @@ class _Loader:
             )
             rule.tests = self._tests(rec.get("tests"), bad, rec)
             rules.append(rule)
-        self._cross_check(rules)
+        self._cross_check(rules, set(seen))
         return rules
 
     def _when(self, rec, compiler: Compiler, bad) -> Node | None:
@@ -394,13 +394,13 @@ class _Loader:
         return out
 
     # -- pass 3: references between rules and into the knowledge base ----------
-    def _cross_check(self, rules: list[Rule]) -> None:
+    def _cross_check(self, rules: list[Rule], declared: set[str]) -> None:
         by_id = {r.id: r for r in rules}
         for rule in rules:
             shown = _display(rule.file)
             for key in ("overrides", "exception_of"):
                 for target in getattr(rule, key):
-                    if target not in by_id:
+                    if target not in declared:
                         self.problems.add(shown, rule.line, rule.id, key, f"no rule {target!r}; name an existing rule id")
                     elif target == rule.id:
                         self.problems.add(shown, rule.line, rule.id, key, "a rule cannot override itself")
@@ -482,14 +482,20 @@ def rule_files(rules_dir: Path) -> list[Path]:
     return sorted(Path(rules_dir).rglob("*.yaml"))
 
 
-def load_rules(rules_dir: Path, kb=None) -> list[Rule]:
-    """Every rule under ``rules_dir``, compiled; raises ``RuleLoadError`` listing every problem."""
+def load_rules_and_problems(rules_dir: Path, kb=None) -> tuple[list[Rule], list[str]]:
+    """The rules that compiled and every problem found (``minekb rules check`` goes on with the former)."""
     rules_dir = Path(rules_dir)
     if not rules_dir.is_dir():
-        raise RuleLoadError([f"{rules_dir}: no such rules folder; create it with *.yaml rule files"])
+        return [], [f"{rules_dir}: no such rules folder; create it with *.yaml rule files"]
     loader = _Loader(kb)
     loader.read(rule_files(rules_dir))
     rules = loader.build()
-    if loader.problems.lines:
-        raise RuleLoadError(loader.problems.lines)
+    return rules, loader.problems.lines
+
+
+def load_rules(rules_dir: Path, kb=None) -> list[Rule]:
+    """Every rule under ``rules_dir``, compiled; raises ``RuleLoadError`` listing every problem."""
+    rules, problems = load_rules_and_problems(rules_dir, kb)
+    if problems:
+        raise RuleLoadError(problems)
     return rules

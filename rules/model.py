@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rules.compile import Node
+from rules.nodes import Node
 
 # The kinds a rule can conclude; the single-valued ones admit one value per mine.
 KINDS = ("restoration_category", "priority", "recommend", "exclude", "incentive", "constraint", "measure",

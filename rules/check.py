@@ -1,0 +1,229 @@
+"""``minekb rules check``: everything that can be wrong with a rule set, found before a user sees it.
+
+Four kinds of problem: load errors (syntax, unknown fields or enum values,
+type mismatches, unresolved sources and concepts — from ``rules.loader``);
+**conflicts**, pairs of rules that can fire for the same mine with different
+values of a single-valued conclusion and no precedence between them; and the
+failures of the test cases written beside the rules.
+
+Conflicts are searched, not guessed: for a pair of rules, the only fields that
+matter are the ones their conditions (and the facts they use) read, and each
+field's domain collapses to the values the conditions mention plus one other
+(numbers: the thresholds, the points between and beyond them). The product of
+those small domains is enumerated when it is small, else sampled, and a
+witness profile is reported for each conflict found.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from minekb.progress import Progress, null_progress
+from rules.cases import run_case
+from rules.engine import RuleSet
+from rules.loader import _display, load_rules_and_problems
+from rules.model import SINGLE_VALUED, Rule
+from rules.nodes import value_label
+from rules.schema import PROFILE_FIELDS, PROVINCES
+
+SEARCH_BUDGET = 20_000   # combinations enumerated per pair before sampling instead
+
+
+@dataclass
+class Conflict:
+    kind: str
+    a: Rule
+    b: Rule
+    value_a: str
+    value_b: str
+    witness: dict
+    exhaustive: bool
+
+    def describe(self) -> str:
+        example = "，".join(
+            f"{PROFILE_FIELDS[k].label_zh}={value_label(PROFILE_FIELDS[k], v)}" for k, v in self.witness.items()
+            if k in PROFILE_FIELDS and v is not None
+        ) or "任意矿山"
+        return (f"{_display(self.a.file)}:{self.a.line}: rule {self.a.id}: field then: {self.kind} {self.value_a} "
+                f"contradicts rule {self.b.id} ({_display(self.b.file)}:{self.b.line}) concluding {self.value_b}; "
+                f"both fire for a mine with {example}, and neither has precedence: add overrides: [{self.b.id}] "
+                f"(or exception_of) to the rule that should win, or narrow a condition")
+
+
+@dataclass
+class CheckReport:
+    rules: int = 0
+    load_problems: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    tests_run: int = 0
+    test_failures: list[str] = field(default_factory=list)
+    pairs_sampled: int = 0       # pairs whose domain was too large to enumerate fully
+
+    @property
+    def ok(self) -> bool:
+        return not (self.load_problems or self.conflicts or self.test_failures)
+
+    def lines(self) -> list[str]:
+        return [*self.load_problems, *(c.describe() for c in self.conflicts), *self.test_failures]
+
+    def summary(self) -> str:
+        return (f"{self.rules} rules, {len(self.load_problems)} load problems, {len(self.conflicts)} conflicts, "
+                f"{self.tests_run} tests run, {len(self.test_failures)} failed")
+
+
+def check(rules_dir: Path, kb=None, progress: Progress | None = None) -> CheckReport:
+    """Load, search conflicts and run every rule's tests; never raises on a bad rule set."""
+    progress = progress or null_progress
+    rules, problems = load_rules_and_problems(rules_dir, kb)
+    report = CheckReport(rules=len(rules), load_problems=problems)
+    ruleset = RuleSet(rules)
+    report.conflicts, report.pairs_sampled = find_conflicts(ruleset, progress)
+    cases = [(r, c) for r in rules for c in r.tests]
+    for i, (rule, case) in enumerate(cases):
+        for message in run_case(ruleset, rule, case):
+            report.test_failures.append(f"{_display(rule.file)}:{case.line}: rule {rule.id}: test {case.name!r}: {message}")
+        progress("rule tests", i + 1, len(cases), rule.id)
+    report.tests_run = len(cases)
+    return report
+
+
+# --- conflict search ----------------------------------------------------------
+
+def _linked(a: Rule, b: Rule) -> bool:
+    return (b.id in a.overrides or b.id in a.exception_of or a.id in b.overrides or a.id in b.exception_of)
+
+
+def _overlap_in_time(a: Rule, b: Rule) -> bool:
+    starts = [d for d in (a.valid_from, b.valid_from) if d]
+    ends = [d for d in (a.valid_until, b.valid_until) if d]
+    return not (starts and ends and max(starts) >= min(ends))
+
+
+def find_conflicts(ruleset: RuleSet, progress: Progress | None = None,
+                   budget: int = SEARCH_BUDGET) -> tuple[list[Conflict], int]:
+    """Pairs of rules with contradicting single-valued conclusions, no precedence, and a profile firing both."""
+    progress = progress or null_progress
+    candidates = []
+    for kind in SINGLE_VALUED:
+        concluding = [(r, t.value) for r in ruleset.rules for t in r.then if t.kind == kind]
+        for (a, va), (b, vb) in itertools.combinations(concluding, 2):
+            if va == vb or a.id == b.id or _linked(a, b):
+                continue
+            if a.hard != b.hard or bool(a.region) != bool(b.region):
+                continue  # resolved by the documented order: hard > other, regional > national
+            if a.region and b.region and not set(a.region) & set(b.region):
+                continue
+            if not _overlap_in_time(a, b):
+                continue
+            candidates.append((kind, a, b, va, vb))
+    conflicts: list[Conflict] = []
+    sampled = 0
+    for i, (kind, a, b, va, vb) in enumerate(candidates):
+        witness, exhaustive = _search_joint(ruleset, a, b, budget)
+        sampled += not exhaustive
+        if witness is not None:
+            conflicts.append(Conflict(kind, a, b, va, vb, witness, exhaustive))
+        progress("conflict search", i + 1, len(candidates), f"{a.id} × {b.id}")
+    return conflicts, sampled
+
+
+def _relevant(ruleset: RuleSet, rules: list[Rule]) -> list[Rule]:
+    """The rules themselves plus every producer of the facts they read, transitively, in evaluation order."""
+    wanted: set[str] = set()
+    stack = list(rules)
+    while stack:
+        rule = stack.pop()
+        if rule.id in wanted:
+            continue
+        wanted.add(rule.id)
+        for name in rule.fields:
+            if name.startswith("fact."):
+                stack.extend(ruleset.producers.get(name[5:], ()))
+    return [r for r in ruleset._order if r.id in wanted]
+
+
+def _number_domain(spec, thresholds: set[float]) -> list[float]:
+    points = sorted(thresholds)
+    out = {points[0] - 1, points[-1] + 1, *points}
+    out |= {(x + y) / 2 for x, y in zip(points, points[1:])}
+    lo, hi = spec.minimum, spec.maximum
+    keep = []
+    for v in sorted(out):
+        if lo is not None and (v < lo or (spec.exclusive_minimum and v == lo)):
+            continue
+        if hi is not None and v > hi:
+            continue
+        keep.append(v)
+    return keep or [points[0]]
+
+
+def _domain(name: str, leaves: list, regions: set[str] | None) -> list:
+    spec = PROFILE_FIELDS[name]
+    mentioned = [v for leaf in leaves for v in leaf.values]
+    known_test = any(leaf.known_test for leaf in leaves)
+    if name == "province":
+        if regions:
+            values = sorted(regions)
+        else:
+            values = list(dict.fromkeys(mentioned)) + [next(p for p in PROVINCES if p not in mentioned)]
+    elif spec.kind == "enum":
+        values = list(dict.fromkeys(mentioned))
+        values += [v for v in spec.values if v not in values][:1]
+    elif spec.kind == "str":
+        values = list(dict.fromkeys(mentioned)) + ["其他"]
+    elif spec.kind == "bool":
+        values = [True, False]
+    elif spec.kind == "number":
+        values = _number_domain(spec, set(mentioned)) if mentioned else [spec.minimum + 1 if spec.minimum is not None else 1.0]
+    else:  # list: every subset of the values the conditions mention
+        items = list(dict.fromkeys(mentioned))
+        values = [list(c) for n in range(len(items) + 1) for c in itertools.combinations(items, n)]
+    if known_test:
+        values = [*values, None]
+    return values
+
+
+def _search_joint(ruleset: RuleSet, a: Rule, b: Rule, budget: int) -> tuple[dict | None, bool]:
+    relevant = _relevant(ruleset, [a, b])
+    regions = set(a.region) & set(b.region) if a.region and b.region else set(a.region or b.region)
+    leaves_by_field: dict[str, list] = {}
+    for rule in relevant:
+        for leaf in rule.when.leaves():
+            if not leaf.field.startswith("fact."):
+                leaves_by_field.setdefault(leaf.field, []).append(leaf)
+    if regions or any(r.region for r in relevant):
+        leaves_by_field.setdefault("province", [])
+    names = sorted(leaves_by_field)
+    domains = [_domain(n, leaves_by_field[n], regions or None) for n in names]
+    total = 1
+    for d in domains:
+        total *= len(d)
+    if total <= budget:
+        combos = itertools.product(*domains)
+        exhaustive = True
+    else:
+        rnd = random.Random(f"{a.id}|{b.id}")
+        combos = (tuple(rnd.choice(d) for d in domains) for _ in range(budget))
+        exhaustive = False
+    facts_default = {f: False for f in ruleset.producers}
+    for combo in combos:
+        profile = {n: v for n, v in zip(names, combo) if v is not None}
+        facts = dict(facts_default)
+        province = profile.get("province")
+        fires = {}
+        for rule in relevant:
+            if rule.region and province not in rule.region:
+                value = False if province is not None else None
+            else:
+                value = rule.when.fn(profile, facts)
+            fires[rule.id] = value
+            for fact in rule.facts_concluded:
+                if value is True:
+                    facts[fact] = True
+                elif value is None and facts[fact] is False:
+                    facts[fact] = None
+        if fires.get(a.id) is True and fires.get(b.id) is True:
+            return profile, exhaustive
+    return None, exhaustive

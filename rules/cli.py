@@ -1,0 +1,195 @@
+"""``minekb rules check|list|show`` and ``minekb bench rules``: the CLI mirrors ``rules``' library calls."""
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from minekb.cli import CLIError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("rules", help="check, list and show the policy rules (rules/data/*.yaml)",
+                              description="Work with the rule set: the cited, dated rules the advisor applies.")
+    sub = p.add_subparsers(dest="rules_command", metavar="ACTION")
+    p.set_defaults(func=lambda args: (p.print_help(), 1)[1])
+
+    c = sub.add_parser("check", help="load errors, unresolved sources, conflicting rules, and every rule's tests",
+                       description="Load every rule file, resolve each source clause in the knowledge base and each "
+                                   "concept in the ontology, search for pairs of rules that can fire together with "
+                                   "contradicting conclusions and no precedence, and run each rule's test cases. "
+                                   "Exits 1 if anything is wrong.")
+    c.add_argument("--dir", help="rules folder (default: the bundled rules/data)")
+    c.add_argument("--no-kb", action="store_true", help="do not resolve sources and concepts (syntax and logic only)")
+    c.add_argument("--json", action="store_true", help="print the findings as JSON")
+    c.set_defaults(func=cmd_check)
+
+    ls = sub.add_parser("list", help="one line per rule: id, what it concludes, region, validity, title",
+                        description="List the rules with what they conclude, where and when they apply.")
+    ls.add_argument("--dir", help="rules folder (default: the bundled rules/data)")
+    ls.add_argument("--json", action="store_true", help="print a JSON array of rule summaries")
+    ls.set_defaults(func=cmd_list)
+
+    sh = sub.add_parser("show", help="one rule in full: condition, conclusions, sources with their text, tests",
+                        description="Show one rule: its condition as written and as understood, its conclusions, "
+                                    "region, validity, precedence, and the text of each source clause.")
+    sh.add_argument("rule_id", metavar="RULE_ID", help="the rule id, e.g. bj.zone.core_reserve_closure")
+    sh.add_argument("--dir", help="rules folder (default: the bundled rules/data)")
+    sh.add_argument("--json", action="store_true", help="print the rule as JSON")
+    sh.set_defaults(func=cmd_show)
+
+
+def register_bench(bench_subparsers) -> None:
+    b = bench_subparsers.add_parser(
+        "rules", help="compiled rule engine vs the rule-engine package on the same synthetic mines",
+        description="Evaluate the rule set on a seeded synthetic batch of valid profiles with the compiled engine "
+                    "(mines/s, full evaluation with precedence and explanations, and conditions only), then let the "
+                    "rule-engine package interpret the same conditions on the same profiles; print both rates, the "
+                    "ratio, and whether both agree on every condition.")
+    b.add_argument("--n", type=int, default=20_000, help="number of synthetic mines (default 20000)")
+    b.add_argument("--seed", type=int, default=7, help="random seed of the batch (default 7)")
+    b.add_argument("--dir", help="rules folder (default: the bundled rules/data)")
+    b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    b.set_defaults(func=cmd_bench)
+
+
+def _rules_dir(args) -> Path:
+    from minekb.kb import BUNDLED_RULES
+
+    path = Path(args.dir) if args.dir else BUNDLED_RULES
+    if not path.is_dir():
+        raise CLIError(f"--dir {path}: no such folder")
+    return path
+
+
+def _lenient(args):
+    """The rules that load (without resolving sources), warning on stderr about the others."""
+    from rules.engine import RuleSet
+    from rules.loader import load_rules_and_problems
+
+    rules, problems = load_rules_and_problems(_rules_dir(args))
+    if problems:
+        print(f"minekb: warning: {len(problems)} problem(s) in the rules; run `minekb rules check`", file=sys.stderr)
+    return RuleSet(rules)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from minekb.progress import TerminalProgress
+    from rules.check import check
+
+    kb = None
+    if not args.no_kb:
+        from minekb.kb import KnowledgeBase
+
+        kb = KnowledgeBase.open(progress=TerminalProgress())
+    report = check(_rules_dir(args), kb=kb, progress=None if args.json else TerminalProgress())
+    if args.json:
+        print(json.dumps({"ok": report.ok, "rules": report.rules, "load_problems": report.load_problems,
+                          "conflicts": [c.describe() for c in report.conflicts], "tests_run": report.tests_run,
+                          "test_failures": report.test_failures, "pairs_sampled": report.pairs_sampled},
+                         ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            print(line)
+        sampled = f" ({report.pairs_sampled} rule pairs sampled, not enumerated)" if report.pairs_sampled else ""
+        print(("OK: " if report.ok else "FAILED: ") + report.summary() + sampled)
+    return 0 if report.ok else 1
+
+
+def _summary(rule) -> dict:
+    return {
+        "id": rule.id, "title_zh": rule.title_zh, "title_en": rule.title_en,
+        "concludes": [{"kind": t.kind, "value": t.value, **({"weight": t.weight} if t.kind == "recommend" else {})}
+                      for t in rule.then],
+        "region": list(rule.region) or ["CN"],
+        "valid_from": rule.valid_from.isoformat() if rule.valid_from else None,
+        "valid_until": rule.valid_until.isoformat() if rule.valid_until else None,
+        "in_force": rule.in_force(date.today()), "hard": rule.hard,
+        "sources": list(rule.sources), "tests": len(rule.tests), "where": f"{rule.file}:{rule.line}",
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    ruleset = _lenient(args)
+    rows = [_summary(r) for r in ruleset]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        concl = ", ".join(f"{c['kind']}={c['value']}" for c in row["concludes"])
+        when = f"{row['valid_from'] or '…'}..{row['valid_until'] or '…'}"
+        flag = "" if row["in_force"] else " [not in force]"
+        print(f"{row['id']}\t{'/'.join(row['region'])}\t{when}\t{row['title_zh']}\t→ {concl}{flag}")
+    print(f"{len(rows)} rules")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    ruleset = _lenient(args)
+    rule = ruleset.get(args.rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(args.rule_id, list(ruleset.by_id), n=3)
+        raise CLIError(f"no rule {args.rule_id!r}" + (f"; did you mean {', '.join(close)}?" if close else
+                                                       "; see `minekb rules list`"))
+    from minekb.kb import KnowledgeBase
+
+    kb = KnowledgeBase.open()
+    data = _summary(rule)
+    data.update({
+        "when": rule.when_text, "when_zh": rule.when.describe(), "explain_zh": rule.explain_zh,
+        "overrides": list(rule.overrides), "exception_of": list(rule.exception_of), "note": rule.note,
+        "source_texts": [], "test_cases": [{"name": t.name, "profile": t.profile, "expect": t.expect} for t in rule.tests],
+    })
+    for cid in rule.sources:
+        found = kb.clause(cid)
+        if found is None:
+            data["source_texts"].append({"clause_id": cid, "error": "not in the knowledge base"})
+        else:
+            doc, clause = found
+            data["source_texts"].append({"clause_id": cid, "doc_title": f"《{doc.title}》", "doc_number": doc.number,
+                                         "issuer": doc.issuer, "text": clause.text})
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(f"{rule.id}  {rule.title_zh} / {rule.title_en}")
+    print(f"  file:       {data['where']}")
+    print(f"  region:     {'、'.join(data['region'])}    valid: {data['valid_from'] or '…'} .. {data['valid_until'] or '…'}"
+          f"{'' if data['in_force'] else '  (not in force today)'}")
+    print(f"  when:       {json.dumps(rule.when_text, ensure_ascii=False, default=str)}")
+    print(f"  means:      {data['when_zh'] or '（总是适用）'}")
+    print("  then:       " + "; ".join(f"{c['kind']}={c['value']}" + (f" ({c['weight']:g})" if "weight" in c else "")
+                                     for c in data["concludes"]))
+    if rule.hard:
+        print("  precedence: hard constraint (control zone)")
+    for key in ("overrides", "exception_of"):
+        if data[key]:
+            print(f"  {key}: {', '.join(data[key])}")
+    if rule.explain_zh:
+        print(f"  explain_zh: {rule.explain_zh}")
+    print("  sources:")
+    for s in data["source_texts"]:
+        if "error" in s:
+            print(f"    {s['clause_id']}: ({s['error']})")
+        else:
+            print(f"    {s['clause_id']}  {s['doc_title']}{' ' + s['doc_number'] if s['doc_number'] else ''}")
+            print(f"      {s['text']}")
+    for t in rule.tests:
+        print(f"  test: {t.name}  profile={json.dumps(t.profile, ensure_ascii=False)}  expect={json.dumps(t.expect, ensure_ascii=False)}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from rules.bench import run_bench
+
+    if args.n < 1:
+        raise CLIError("--n must be at least 1")
+    figures = run_bench(_lenient(args), n=args.n, seed=args.seed)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        for line in figures["lines"]:
+            print(line)
+    return 0 if figures["disagreements"] == 0 else 1
