@@ -1,0 +1,75 @@
+"""``minekb serve``: the web UI and JSON API on a production WSGI server (waitress).
+
+The knowledge base of ``MINEKB_HOME`` is opened (and built, with progress on
+stderr, the first time); the heavy parts (search index, rules, graph) are then
+loaded in a background thread so the server accepts connections at once and
+the first request does not pay for them.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+
+from minekb.cli import CLIError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "serve", help="serve the web UI and JSON API (waitress)",
+        description="Serve the web pages and the JSON API of the knowledge base in MINEKB_HOME with waitress. "
+                    "SECRET_KEY and MINEKB_ADMIN_TOKEN are read from the environment (see docs/webui.md).")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000; 0 picks a free port)")
+    p.add_argument("--threads", type=int, default=4, help="worker threads of waitress (default 4)")
+    p.set_defaults(func=serve)
+
+
+def _warm(kb) -> None:
+    """Load the stages a first request needs, off the serving thread."""
+    for name in ("ruleset", "searcher", "advisor", "graph"):
+        try:
+            getattr(kb, name)
+        except Exception as exc:  # a missing stage must not stop the server; its pages answer with the error
+            print(f"minekb serve: could not preload {name}: {exc}", file=sys.stderr)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from waitress.server import create_server
+
+    from minekb.home import KnowledgeBaseHome
+    from minekb.kb import KnowledgeBase
+    from minekb.progress import TerminalProgress
+    from webui import create_app
+
+    if not 0 <= args.port <= 65535:
+        raise CLIError(f"--port must be between 0 and 65535, got {args.port}")
+    if args.threads < 1:
+        raise CLIError(f"--threads must be at least 1, got {args.threads}")
+    started = time.monotonic()
+    home = KnowledgeBaseHome()
+    if not home.is_built():
+        print(f"minekb serve: building the knowledge base in {home.path} (first use; this takes a while)",
+              file=sys.stderr)
+    kb = KnowledgeBase.open(home, progress=TerminalProgress())
+    app = create_app(kb)
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="minekb")
+    except OSError as exc:
+        raise CLIError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    threading.Thread(target=_warm, args=(kb,), name="minekb-warm", daemon=True).start()
+    host, port = server.effective_host, server.effective_port
+    shown = f"[{host}]" if ":" in str(host) else host
+    print(f"minekb serve: http://{shown}:{port}/ ready in {time.monotonic() - started:.2f}s "
+          f"(knowledge base {kb.gen_dir.name}; Ctrl-C stops)", file=sys.stderr, flush=True)
+    if not os.environ.get("MINEKB_ADMIN_TOKEN"):
+        print("minekb serve: MINEKB_ADMIN_TOKEN is not set: document upload is disabled", file=sys.stderr)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0

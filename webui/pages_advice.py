@@ -1,0 +1,142 @@
+"""The 一矿一策 pages: profile form, advice, downloads, what-if, provinces, batch upload.
+
+Advice pages are GET requests whose query string is the profile, so an
+advice page is a permanent, shareable link and needs no CSRF token (it
+changes nothing). The batch upload is a POST form and carries one.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, request
+from werkzeug.datastructures import MultiDict
+
+from rules.schema import PROFILE_FIELDS, PROVINCES
+from webui import batch, charts
+from webui.errors import APIError, detail
+from webui.forms import form_fields, profile_from_params, profile_query
+from webui.glossary import field_help
+from webui.i18n import current_language
+from webui.render import render
+from webui.security import check_csrf
+from webui.state import current_kb
+
+bp = Blueprint("advice", __name__)
+
+
+def _profile_error_class():
+    from advisor.profile import ProfileError
+
+    return ProfileError
+
+
+def _form_page(profile: dict[str, Any], errors: list[dict[str, Any]] | None = None, status: int = 200):
+    data = {"profile": profile, "errors": errors or []}
+    return render("advice_form.html", data, status=status, sections=form_fields(profile), provinces=list(PROVINCES),
+                  help=field_help(current_language()), errors_by_field=_by_field(errors or []))
+
+
+def _by_field(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for e in errors:
+        out.setdefault(e.get("field") or "", []).append(e.get("message", ""))
+    return out
+
+
+def _as_of() -> str | None:
+    value = request.args.get("as_of") or None
+    if value is not None:
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise APIError(400, "as_of must be a date (YYYY-MM-DD)", [detail(f"not a date: {value!r}", "as_of")]) from None
+    return value
+
+
+@bp.get("/advice")
+def form():
+    """The empty form, or the form filled from a profile link (``/advice?id=…&mineral=…``)."""
+    return _form_page(profile_from_params(request.args))
+
+
+@bp.get("/advice/result")
+def result():
+    profile = profile_from_params(request.args)
+    try:
+        advice = current_kb().advisor.advise(profile, as_of=_as_of(), explain=True)
+    except _profile_error_class() as exc:
+        if request.args.get("format") == "json":
+            raise
+        return _form_page(profile, list(exc.details), status=400)
+    data = {"profile": profile, "advice": advice}
+    return render("advice.html", data, query=profile_query(profile), radar=charts.radar_for(advice),
+                  provinces=list(PROVINCES), fields=PROFILE_FIELDS)
+
+
+@bp.get("/advice/report.<fmt>")
+def report(fmt: str):
+    """The advice as a standalone HTML report, a PDF, or JSON, for download."""
+    from webui import reports
+
+    profile = profile_from_params(request.args)
+    advice = current_kb().advisor.advise(profile, as_of=_as_of(), explain=True)
+    return reports.download(fmt, profile, advice)
+
+
+@bp.get("/advice/what-if")
+def what_if():
+    """The advice before and after changing fields: ``vary=field=value`` (repeatable)."""
+    profile = profile_from_params(request.args)
+    pairs = zip(request.args.getlist("vf"), request.args.getlist("vv"))
+    changes = parse_changes(request.args.getlist("vary") + [f"{f}={v}" for f, v in pairs if f.strip()])
+    if not changes:
+        return render("what_if.html", {"profile": profile, "changes": {}, "result": None},
+                      query=profile_query(profile), fields=PROFILE_FIELDS)
+    result = current_kb().advisor.what_if(profile, changes)
+    return render("what_if.html", {"profile": profile, "changes": changes, "result": result},
+                  query=profile_query(profile), fields=PROFILE_FIELDS)
+
+
+def parse_changes(items: list[str]) -> dict[str, Any]:
+    """``["planned_land_use=construction", "control_zones=ecological_redline;scenic_area"]`` -> a changes dict."""
+    params = MultiDict()
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise APIError(400, "each change must read field=value", [detail(f"not field=value: {item!r}", "vary")])
+        params.add(name, value)
+    changes = profile_from_params(params)
+    for name in params:  # an emptied field means "unknown"
+        changes.setdefault(name, None)
+    return changes
+
+
+@bp.get("/advice/compare")
+def compare():
+    """The same mine under each chosen province's rules, side by side."""
+    profile = profile_from_params(request.args)
+    provinces = [p for p in request.args.getlist("provinces") if p.strip()]
+    result = current_kb().advisor.compare_provinces(profile, provinces) if provinces else None
+    return render("compare.html", {"profile": profile, "provinces": provinces, "result": result},
+                  query=profile_query(profile), all_provinces=list(PROVINCES))
+
+
+@bp.route("/advice/batch", methods=["GET", "POST"])
+def batch_upload():
+    if request.method == "GET":
+        return render("batch.html", {"results": None})
+    check_csrf()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise APIError(400, "choose a CSV, JSON or JSON Lines file of mine profiles",
+                       [detail("no file uploaded", "file")])
+    outcome = batch.advise_upload(current_kb().advisor, upload.filename, upload.read(),
+                                  current_app.config["MAX_BATCH_RECORDS"])
+    wanted = request.form.get("format", "html")
+    if wanted in batch.DOWNLOADS:
+        return batch.download(outcome, wanted)
+    return render("batch.html", {"results": outcome.rows_json()}, outcome=outcome,
+                  downloads=batch.data_urls(outcome))

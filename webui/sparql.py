@@ -1,0 +1,209 @@
+"""A read-only SPARQL 1.1 Protocol endpoint at ``/sparql``, and its HTML page.
+
+``GET /sparql?query=…`` or ``POST`` (form-encoded ``query=`` or a body of type
+``application/sparql-query``) runs a query over the knowledge graph and answers
+``application/sparql-results+json`` (or ``text/csv``; N-Triples for CONSTRUCT /
+DESCRIBE). Updates are refused (``update=`` parameter, the
+``application/sparql-update`` type, or update operations in the text) with 400.
+A query runs in a worker thread with a time limit (422 when exceeded) and at
+most ``SPARQL_MAX_ROWS`` rows are returned (``X-MineKB-Truncated: true`` says
+more existed). A browser gets an HTML page with a form and example queries.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import csv
+import io
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from webui.errors import APIError, detail
+from webui.state import current_kb
+
+bp = Blueprint("sparql", __name__)
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
+_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
+_PROLOGUE = re.compile(r"^\s*(PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)", re.I)
+_COMMENT = re.compile(r"(?m)#[^\n<>]*$")
+_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="sparql")
+_BUSY = threading.BoundedSemaphore(4)   # queries running or waiting; more are refused at once
+
+
+def is_update(text: str) -> bool:
+    """True when the operation after the prologue is a SPARQL Update (INSERT, DELETE, LOAD, …)."""
+    body = _COMMENT.sub("", text)
+    while True:
+        m = _PROLOGUE.match(body)
+        if not m:
+            break
+        body = body[m.end():]
+    return bool(_UPDATE.match(body)) or bool(re.search(r"\b(INSERT\s+DATA|DELETE\s+(DATA|WHERE))\b", body, re.I))
+
+
+def example_queries() -> list[dict[str, str]]:
+    """The ontology's example queries (``ontology/queries/*.rq``), first comment line as the title."""
+    out = []
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        first = text.lstrip().splitlines()[0] if text.strip() else ""
+        title = first.lstrip("#").strip() if first.startswith("#") else path.stem
+        out.append({"name": path.stem, "title": title, "query": text})
+    return out
+
+
+def _query_text() -> str | None:
+    if "update" in request.values or request.mimetype == "application/sparql-update":
+        raise APIError(400, "this endpoint is read-only: SPARQL Update is not accepted",
+                       [detail("updates are refused", "update")])
+    if request.method == "POST" and request.mimetype == "application/sparql-query":
+        return request.get_data(as_text=True)
+    values = request.form.getlist("query") if request.method == "POST" else request.args.getlist("query")
+    if len(values) > 1:
+        raise APIError(400, "send exactly one query parameter", [detail("query given more than once", "query")])
+    return values[0] if values else None
+
+
+def _wants_html() -> bool:
+    if request.args.get("format") == "html":
+        return True
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/sparql-results+json", "application/json", "text/csv"])
+    return best == "text/html"
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    text = _query_text()
+    if text is None or not text.strip():
+        if request.method == "GET" and (_wants_html() or not request.args):
+            return render_template("sparql.html", query=None, result=None, examples=example_queries())
+        raise APIError(400, "the parameter query is required", [detail("missing or empty", "query")])
+    limit = current_app.config["SPARQL_MAX_QUERY_LENGTH"]
+    if len(text) > limit:
+        raise APIError(413, f"the query is longer than {limit} characters", [detail(f"{len(text)} characters", "query")])
+    if is_update(text):
+        raise APIError(400, "this endpoint is read-only: SPARQL Update is not accepted",
+                       [detail("the text is an update operation", "query")])
+    result = run_query(text)
+    if _wants_html():
+        return render_template("sparql.html", query=text, result=result, examples=example_queries())
+    return _serialize(result)
+
+
+def run_query(text: str) -> dict[str, Any]:
+    """Run ``text`` on the knowledge graph with the time and size limits; a plain result dict."""
+    timeout = float(current_app.config["SPARQL_TIMEOUT"])
+    max_rows = int(current_app.config["SPARQL_MAX_ROWS"])
+    graph = current_kb().graph
+    if not _BUSY.acquire(blocking=False):
+        raise APIError(422, "too many SPARQL queries are running; try again shortly")
+    future = _POOL.submit(_evaluate, graph, text, max_rows)
+    future.add_done_callback(lambda _f: _BUSY.release())
+    try:
+        return future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        raise APIError(422, f"the query ran longer than the limit of {timeout:g} s; narrow it or add a LIMIT",
+                       [detail("timeout", "query")]) from None
+    except SyntaxError as exc:
+        raise APIError(400, f"SPARQL syntax error: {exc}", [detail(str(exc), "query")]) from None
+    except (ValueError, TypeError, LookupError, OSError, RuntimeError) as exc:
+        raise APIError(400, f"the query could not be evaluated: {exc}", [detail(str(exc), "query")]) from None
+
+
+def _evaluate(graph: Any, text: str, max_rows: int) -> dict[str, Any]:
+    result = graph.query(text)
+    return normalize_result(result, max_rows)
+
+
+def normalize_result(result: Any, max_rows: int) -> dict[str, Any]:
+    """pyoxigraph or rdflib results -> ``{"kind": "select"|"ask"|"graph", ...}`` with SPARQL-JSON terms."""
+    if isinstance(result, bool):
+        return {"kind": "ask", "boolean": result}
+    if hasattr(result, "askAnswer") and getattr(result, "type", "") == "ASK":           # rdflib
+        return {"kind": "ask", "boolean": bool(result.askAnswer)}
+    if type(result).__name__ == "QueryBoolean":                                          # pyoxigraph
+        return {"kind": "ask", "boolean": bool(result)}
+    if getattr(result, "type", "") in ("CONSTRUCT", "DESCRIBE") or type(result).__name__ == "QueryTriples":
+        triples, truncated = [], False
+        for i, t in enumerate(result):
+            if i >= max_rows:
+                truncated = True
+                break
+            triples.append(tuple(_term(x) for x in (t if isinstance(t, tuple) else (t.subject, t.predicate, t.object))))
+        return {"kind": "graph", "triples": triples, "truncated": truncated}
+    variables = [str(getattr(v, "value", v)).lstrip("?") for v in (getattr(result, "variables", None) or getattr(result, "vars", None) or [])]
+    rows, truncated = [], False
+    for i, solution in enumerate(result):
+        if i >= max_rows:
+            truncated = True
+            break
+        row = {}
+        for j, name in enumerate(variables):
+            value = solution[j] if not isinstance(solution, dict) else solution.get(name)
+            if value is not None:
+                row[name] = _term(value)
+        rows.append(row)
+    return {"kind": "select", "vars": variables, "bindings": rows, "truncated": truncated}
+
+
+def _term(value: Any) -> dict[str, str]:
+    """One RDF term in the SPARQL 1.1 JSON results form."""
+    kind = type(value).__name__
+    if kind in ("NamedNode", "URIRef"):
+        return {"type": "uri", "value": str(getattr(value, "value", value))}
+    if kind in ("BlankNode", "BNode"):
+        return {"type": "bnode", "value": str(getattr(value, "value", value))}
+    text = str(getattr(value, "value", value))
+    out = {"type": "literal", "value": text}
+    lang = getattr(value, "language", None)
+    datatype = getattr(value, "datatype", None)
+    if lang:
+        out["xml:lang"] = lang
+    elif datatype is not None:
+        dt = str(getattr(datatype, "value", datatype))
+        if dt != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = dt
+    return out
+
+
+def _serialize(result: dict[str, Any]) -> Response:
+    truncated = result.get("truncated", False)
+    best = request.accept_mimetypes.best_match(["application/sparql-results+json", "application/json", "text/csv",
+                                                "application/n-triples"]) or "application/sparql-results+json"
+    if result["kind"] == "graph":
+        body = "".join(" ".join(_nt(t) for t in triple) + " .\n" for triple in result["triples"])
+        response = Response(body, mimetype="application/n-triples")
+    elif best == "text/csv" and result["kind"] == "select":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(result["vars"])
+        for row in result["bindings"]:
+            writer.writerow([row.get(v, {}).get("value", "") for v in result["vars"]])
+        response = Response(buf.getvalue(), mimetype="text/csv")
+    else:
+        if result["kind"] == "ask":
+            payload = {"head": {}, "boolean": result["boolean"]}
+        else:
+            payload = {"head": {"vars": result["vars"]}, "results": {"bindings": result["bindings"]}}
+        response = jsonify(payload)
+        response.mimetype = "application/sparql-results+json"
+    if truncated:
+        response.headers["X-MineKB-Truncated"] = "true"
+    return response
+
+
+def _nt(term: dict[str, str]) -> str:
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    if term["type"] == "bnode":
+        return f"_:{term['value']}"
+    escaped = term["value"].replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    if "xml:lang" in term:
+        return f'"{escaped}"@{term["xml:lang"]}'
+    if "datatype" in term:
+        return f'"{escaped}"^^<{term["datatype"]}>'
+    return f'"{escaped}"'
