@@ -1,0 +1,125 @@
+"""The NLP pass: spaCy (blank zh, jieba words) + rule components -> mentions, concepts, clause types.
+
+One ``Annotator`` serves a whole ingest batch; the spaCy pipeline and jieba
+are loaded once per process (``get_nlp``). For speed jieba runs exactly once
+per clause: its words build the spaCy ``Doc`` directly (spaCy's own tokenizer
+would call jieba again), then the pipeline's components run on that Doc:
+
+    sentencizer        sentence boundaries at 。！？；!?;
+    minekb_mentions    citations, 文号, issuers, regions, dates, quantities
+    minekb_concepts    ontology concept mentions (substring search, nested included)
+
+All matching runs on the clause's match key (simplified, half-width, same
+length as the display text), so offsets index the display text directly.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Iterable
+
+from corpus.classify import classify
+from corpus.lexicon import ConceptIndex, add_user_words, jieba_module
+from corpus.mentions import find_mentions
+from corpus.model import Clause, Document, Mention
+from corpus.normalize import match_key
+
+SENTENCE_PUNCT = ["。", "！", "？", "；", "!", "?", ";"]
+_NLP = None
+_NLP_LOCK = threading.Lock()
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    if not Doc.has_extension("minekb_mentions"):
+        Doc.set_extension("minekb_mentions", default=None)
+
+    if "minekb_mentions" not in Language.factories:
+        @Language.component("minekb_mentions")
+        def mentions_component(doc):
+            """Regex recognizers of corpus.mentions over the Doc's text (a match key)."""
+            text = doc.user_data.get("display", doc.text)
+            doc._.minekb_mentions = (doc._.minekb_mentions or []) + find_mentions(text, doc.text)
+            return doc
+
+    if "minekb_concepts" not in Language.factories:
+        @Language.factory("minekb_concepts")
+        def concepts_factory(nlp, name):
+            return ConceptComponent()
+
+
+class ConceptComponent:
+    """Marks concept terms; the index is set per batch by ``Annotator`` (terms differ between KBs)."""
+
+    def __init__(self) -> None:
+        self.index: ConceptIndex | None = None
+
+    def __call__(self, doc):
+        if self.index:
+            text = doc.user_data.get("display", doc.text)
+            found = [Mention("concept", text[s:e], s, e, term.concept) for s, e, term in self.index.find(doc.text)]
+            doc._.minekb_mentions = (doc._.minekb_mentions or []) + found
+        return doc
+
+
+def get_nlp():
+    """``spacy.blank("zh")`` with the jieba segmenter and the minekb components (once per process)."""
+    global _NLP
+    with _NLP_LOCK:
+        if _NLP is None:
+            import spacy
+
+            jieba_module()          # base user dictionary before spaCy's segmenter first runs
+            _register_components()
+            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+            nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_PUNCT})
+            nlp.add_pipe("minekb_mentions")
+            nlp.add_pipe("minekb_concepts")
+            _NLP = nlp
+    return _NLP
+
+
+class Annotator:
+    """Annotates documents in place: ``Clause.mentions``, ``.concepts``, ``.type``, ``.type_cues``."""
+
+    def __init__(self, terms: Iterable[Any] = ()) -> None:
+        self.index = ConceptIndex(terms)
+        self.nlp = get_nlp()
+        add_user_words(self.index.words())
+        self.jieba = jieba_module()
+        self._concepts = self.nlp.get_pipe("minekb_concepts")
+
+    def annotate(self, document: Document) -> Document:
+        for clause in document.clauses:
+            self.annotate_clause(clause)
+        return document
+
+    def process(self, text: str):
+        """The spaCy Doc of one text (its match key), built from one jieba pass."""
+        from spacy.tokens import Doc
+
+        key = match_key(text)
+        words = self.jieba.lcut(key)
+        doc = Doc(self.nlp.vocab, words=words, spaces=[False] * len(words))
+        doc.user_data["display"] = text
+        self._concepts.index = self.index
+        for _, component in self.nlp.pipeline:
+            doc = component(doc)
+        return doc
+
+    def annotate_clause(self, clause: Clause) -> Clause:
+        if not clause.text:
+            return clause
+        doc = self.process(clause.text)
+        mentions = sorted(doc._.minekb_mentions or [], key=lambda m: (m.start, -m.end, m.kind))
+        clause.mentions = mentions
+        clause.concepts = sorted({m.value for m in mentions if m.kind == "concept"})
+        clause.type, clause.type_cues = classify(doc.text, [t.text for t in doc])
+        return clause
+
+
+def annotate_documents(documents: Iterable[Document], terms: Iterable[Any] = ()) -> None:
+    annotator = Annotator(terms)
+    for document in documents:
+        annotator.annotate(document)

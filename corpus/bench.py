@@ -1,0 +1,80 @@
+"""``minekb bench ingest``: the corpus pipeline's throughput against raw ``jieba.lcut``.
+
+Both run on the same texts in the same process, after jieba and spaCy are
+loaded (start-up is reported separately), so the ratio shows what the
+pipeline adds on top of segmentation, the physical limit of Chinese NLP here.
+File reading is excluded; parsing (cleaning, metadata, clause tree) and
+annotation (spaCy Doc, mentions, concepts, typing, citation linking) are in.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Iterable
+
+from corpus.ingest import expand_paths
+from corpus.loaders import LoadError, load_file
+
+
+def default_paths() -> list[Path]:
+    from minekb.kb import BUNDLED_CORPUS, REPO_ROOT
+
+    seeds = REPO_ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        seeds = Path(os.environ.get("MINEKB_SEEDS", "/work/shared/seeds"))
+    return [p for p in (BUNDLED_CORPUS, seeds) if p.is_dir()]
+
+
+def run_ingest_bench(paths: Iterable[str | Path] = (), repeat: int = 3) -> dict:
+    from corpus.annotate import Annotator, get_nlp
+    from corpus.citations import link_citations
+    from corpus.lexicon import jieba_module
+    from corpus.parse import parse_document
+    from minekb.kb import concept_terms
+
+    files, _ = expand_paths(list(paths) or default_paths())
+    loaded = []
+    for path in files:
+        try:
+            loaded.append(load_file(path))
+        except LoadError:
+            continue
+    if not loaded:
+        raise ValueError("no readable files to measure")
+    t0 = time.perf_counter()
+    jieba = jieba_module()
+    get_nlp()
+    annotator = Annotator(concept_terms())
+    startup = time.perf_counter() - t0
+    chars = sum(len(item.text) for item in loaded)
+
+    parse_s = annotate_s = 0.0
+    clauses = 0
+    for _ in range(repeat):
+        t = time.perf_counter()
+        documents = [parse_document(item) for item in loaded]
+        parse_s += time.perf_counter() - t
+        t = time.perf_counter()
+        for document in documents:
+            annotator.annotate(document)
+        link_citations({d.id: d for d in documents}, {})
+        annotate_s += time.perf_counter() - t
+        clauses = sum(len(d.clauses) for d in documents)
+
+    t = time.perf_counter()
+    for _ in range(repeat):
+        for item in loaded:
+            jieba.lcut(item.text)
+    jieba_s = time.perf_counter() - t
+
+    total = chars * repeat
+    pipeline_rate = total / (parse_s + annotate_s)
+    jieba_rate = total / jieba_s
+    return {
+        "files": len(loaded), "chars": chars, "clauses": clauses, "repeat": repeat,
+        "startup_s": round(startup, 3),
+        "jieba_chars_per_s": round(jieba_rate), "pipeline_chars_per_s": round(pipeline_rate),
+        "parse_chars_per_s": round(total / parse_s), "annotate_chars_per_s": round(total / annotate_s),
+        "ratio": round(pipeline_rate / jieba_rate, 3),
+    }

@@ -1,0 +1,105 @@
+"""Link citations between documents: 《title》 and 文号 mentions -> document ids.
+
+A citation's ``Mention.value`` is the cited document's id when it is in the
+corpus, else its 文号 when one is known, else the title as written. 文号 are
+known from the documents' metadata and from the texts themselves: a citation
+followed by a parenthesized number, ``《…意见》（自然资规〔2019〕6号）``, teaches
+that the title has that number, for every document of the corpus. Titles are
+compared without the issuer prefix (``自然资源部关于…`` = ``关于…``), since
+texts cite the same document both ways.
+
+Every distinct resolved citation also becomes a ``cites`` relation of the
+citing document (marked with ``CITES_NOTE`` so explicit relations from front
+matter are never touched).
+"""
+from __future__ import annotations
+
+import re
+
+from corpus.metadata import DOC_NUMBER_RE, normalize_number
+from corpus.model import Document, Relation
+from corpus.normalize import match_key
+
+CITES_NOTE = "inferred: cited in the text"
+_NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(?:[^（）()]*?[，,；;]\s*)?(" + DOC_NUMBER_RE.pattern + r")")
+
+
+def title_key(title: str) -> str:
+    """Comparable form of a title: match key, no spaces or quotes, issuer prefix before 关于 dropped."""
+    key = re.sub(r"[\s《》“”\"]", "", match_key(title))
+    pos = key.find("关于")
+    return key[pos:] if 0 < pos <= 40 else key
+
+
+def _registry(documents: dict[str, Document]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(title key -> doc id, 文号 -> doc id, title key -> 文号 learned from texts)."""
+    by_title: dict[str, str] = {}
+    by_number: dict[str, str] = {}
+    learned: dict[str, str] = {}
+    for doc in sorted(documents.values(), key=lambda d: d.id):
+        by_title.setdefault(title_key(doc.title), doc.id)
+        if doc.number:
+            by_number.setdefault(normalize_number(doc.number), doc.id)
+            learned.setdefault(title_key(doc.title), normalize_number(doc.number))
+    for doc in sorted(documents.values(), key=lambda d: d.id):
+        for clause in doc.clauses:
+            for mention in clause.mentions:
+                if mention.kind != "citation":
+                    continue
+                m = _NUMBER_AFTER_RE.match(clause.text, mention.end)
+                if m:
+                    learned.setdefault(title_key(mention.text), normalize_number(m.group(1)))
+    return by_title, by_number, learned
+
+
+def resolve_title(title: str, by_title: dict[str, str], by_number: dict[str, str], learned: dict[str, str]) -> str:
+    key = title_key(title)
+    if key in by_title:
+        return by_title[key]
+    number = learned.get(key)
+    if number:
+        return by_number.get(number, number)
+    return re.sub(r"\s+", "", title.strip("《》"))
+
+
+def link_citations(new: dict[str, Document], stored: dict[str, Document]) -> set[str]:
+    """Resolve citations of ``new`` and re-resolve ``stored``; return stored ids that changed."""
+    everything = {**stored, **new}
+    by_title, by_number, learned = _registry(everything)
+    changed = set()
+    for doc_id, doc in everything.items():
+        before = _snapshot(doc)
+        _link_document(doc, by_title, by_number, learned, set(everything))
+        if doc_id in stored and _snapshot(doc) != before:
+            changed.add(doc_id)
+    return changed
+
+
+def _snapshot(doc: Document) -> tuple:
+    return (tuple((m.kind, m.value) for c in doc.clauses for m in c.mentions),
+            tuple((r.type, r.target, r.note) for r in doc.relations))
+
+
+def _link_document(doc: Document, by_title, by_number, learned, doc_ids: set[str]) -> None:
+    cited: list[str] = []
+    for clause in doc.clauses:
+        for mention in clause.mentions:
+            if mention.kind == "citation":
+                mention.value = resolve_title(mention.text, by_title, by_number, learned)
+            elif mention.kind == "doc_number":
+                target = by_number.get(mention.value)
+                if target is None:
+                    continue
+            else:
+                continue
+            target = mention.value if mention.kind == "citation" else by_number[mention.value]
+            if target != doc.id and target not in cited:
+                cited.append(target)
+    explicit = [r for r in doc.relations if r.note != CITES_NOTE]
+    known = {r.target for r in explicit}        # an explicit relation already says more than "cites"
+    doc.relations = explicit + [Relation("cites", t, CITES_NOTE) for t in cited
+                                if t not in known and (t in doc_ids or _is_number(t))]
+
+
+def _is_number(value: str) -> bool:
+    return bool(DOC_NUMBER_RE.fullmatch(value))

@@ -1,0 +1,168 @@
+"""Corpus commands: ``minekb ingest``, ``minekb docs``, ``minekb show`` and ``minekb bench ingest``.
+
+Each command opens the knowledge base through ``minekb.kb`` and prints what
+the library returns. ``ingest`` exits 1 only when every file failed (or no
+file was found): a batch with some bad files still ingests the good ones, and
+the bad ones are listed with their reasons.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from minekb.cli import CLIError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "ingest", help="add policy files (.txt .md .docx .pdf) or folders to the knowledge base",
+        description="Parse files and folders (recursively) into documents and clauses and add them to "
+                    "the knowledge base atomically. Unchanged files are left alone; a changed file is "
+                    "updated only with --replace. Exit status 1 only if every file failed.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to ingest")
+    p.add_argument("--replace", action="store_true", help="update documents whose file changed since ingest")
+    p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    p.set_defaults(func=cmd_ingest)
+
+    p = subparsers.add_parser("docs", help="list the documents with their metadata",
+                              description="List every document of the knowledge base.")
+    p.add_argument("--json", action="store_true", help="print a JSON array of document records (without clauses)")
+    p.set_defaults(func=cmd_docs)
+
+    p = subparsers.add_parser("show", help="print one document's clause tree with types and mentions",
+                              description="Print a document's metadata and its clause tree: each clause's id, "
+                                          "type (with the cue words that decided it), text and marked mentions.")
+    p.add_argument("doc_id", metavar="DOC_ID", help="document id (see `minekb docs`)")
+    p.add_argument("--json", action="store_true", help="print the full document record as JSON")
+    p.set_defaults(func=cmd_show)
+
+
+def register_bench(bench_subparsers) -> None:
+    p = bench_subparsers.add_parser(
+        "ingest", help="throughput of the corpus pipeline vs raw jieba.lcut on the same text",
+        description="Parse and annotate a set of files (default: the bundled corpus and the seeds) and "
+                    "print characters per second of the whole pipeline and of raw jieba.lcut.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to measure (default: bundled + seeds)")
+    p.add_argument("--repeat", type=int, default=3, help="passes over the text (default 3)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_bench_ingest)
+
+
+def _open_kb():
+    from minekb.kb import KnowledgeBase
+    from minekb.progress import TerminalProgress
+
+    return KnowledgeBase.open(progress=TerminalProgress())
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from minekb.home import HomeLockedError
+    from minekb.kb import ingest
+    from minekb.progress import TerminalProgress
+
+    try:
+        report = ingest(args.paths, replace=args.replace, progress=TerminalProgress())
+    except HomeLockedError as exc:
+        raise CLIError(str(exc)) from None
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        for result in report.files:
+            print(result.line())
+        if report.relinked:
+            print(f"citations re-linked in {len(report.relinked)} stored document(s): {', '.join(report.relinked)}")
+        print(f"ingest: {report.summary()}" + ("" if report.changed else " (knowledge base unchanged)"))
+    if not report.files:
+        print("minekb: no ingestible files (.txt .md .docx .pdf) found", file=sys.stderr)
+        return 1
+    return 1 if report.all_failed else 0
+
+
+def _doc_record(doc) -> dict:
+    data = doc.to_dict()
+    data.pop("clauses")
+    data["clause_count"] = len(doc.clauses)
+    return data
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    kb = _open_kb()
+    docs = sorted(kb.documents.values(), key=lambda d: (d.level, d.id))
+    if args.json:
+        print(json.dumps([_doc_record(d) for d in docs], ensure_ascii=False, indent=1))
+        return 0
+    print(f"{len(docs)} documents in {kb.gen_dir}")
+    for d in docs:
+        number = d.number or "-"
+        dates = d.issued or "?"
+        if d.in_force_from and d.in_force_from != d.issued:
+            dates += f", in force {d.in_force_from}"
+        verified = "verified" if d.verified else "unverified"
+        print(f"{d.id}\n    《{d.title}》 {number}\n    {d.issuer or '-'} | {d.level} | {d.region} | {dates} | "
+              f"{d.status} | {verified} | {len(d.clauses)} clauses")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    kb = _open_kb()
+    doc = kb.documents.get(args.doc_id)
+    if doc is None:
+        close = [d for d in kb.documents if args.doc_id in d][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; list them with `minekb docs`"
+        raise CLIError(f"no document {args.doc_id!r} in the knowledge base{hint}")
+    if args.json:
+        print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(render_document(doc))
+    return 0
+
+
+def render_document(doc) -> str:
+    """The clause tree as indented text: id, type [cues], text with ⟦marked⟧ mentions."""
+    lines = [f"《{doc.title}》 {doc.number or ''}".rstrip(),
+             f"id {doc.id} | {doc.issuer or '-'} | {doc.level} | {doc.region} | issued {doc.issued or '?'} | "
+             f"{doc.status} | source {doc.source}"]
+    for rel in doc.relations:
+        lines.append(f"  {rel.type} → {rel.target}" + (f" ({rel.note})" if rel.note else ""))
+    for clause in doc.clauses:
+        indent = "  " * (clause.path.count("__") + 1 - clause.path.startswith("preamble"))
+        cues = f" [{', '.join(clause.type_cues)}]" if clause.type_cues else ""
+        lines.append(f"{indent}{clause.path}  {clause.heading}  <{clause.type}{cues}>")
+        lines.append(f"{indent}  {mark_mentions(clause.text, clause.mentions)}")
+        for kind in ("citation", "doc_number", "concept", "quantity", "date", "issuer", "region"):
+            values = sorted({m.value for m in clause.mentions if m.kind == kind})
+            if values:
+                lines.append(f"{indent}  · {kind}: {', '.join(values)}")
+    return "\n".join(lines)
+
+
+def mark_mentions(text: str, mentions) -> str:
+    """Wrap each outermost mention span in ⟦ ⟧ (nested spans are listed below the text instead)."""
+    out, pos = [], 0
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if m.start < pos:
+            continue
+        out.append(text[pos:m.start])
+        out.append(f"⟦{text[m.start:m.end]}⟧")
+        pos = m.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    from corpus.bench import run_ingest_bench
+
+    result = run_ingest_bench(args.paths, repeat=max(1, args.repeat))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(f"text: {result['files']} files, {result['chars']:,} characters, {result['clauses']:,} clauses "
+              f"(x{result['repeat']} passes)")
+        print(f"raw jieba.lcut:     {result['jieba_chars_per_s']:>12,.0f} chars/s")
+        print(f"whole pipeline:     {result['pipeline_chars_per_s']:>12,.0f} chars/s "
+              f"({result['ratio']:.2f} of raw jieba)")
+        print(f"  of which parsing: {result['parse_chars_per_s']:>12,.0f} chars/s, "
+              f"annotation: {result['annotate_chars_per_s']:,.0f} chars/s")
+        print(f"start-up (jieba dictionary + spaCy): {result['startup_s']:.2f} s")
+    return 0

@@ -1,0 +1,248 @@
+"""Document metadata: read from front matter or a sidecar, else inferred from the text.
+
+Inference looks only at the title block (the first few non-blank lines): the
+title line, a standalone 文号 line, an issuing body line and a date line
+(``2021年4月``). Those lines are consumed so they do not also become clauses.
+Level and region are guessed from the issuer and the title; a paper (摘要,
+关键词, 参考文献, doi) is ``research``. Explicit metadata always wins and is
+validated: a bad value is an error naming the file and the field.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.model import DOC_ID_RE, LEVELS, RELATION_TYPES, STATUSES, Relation
+
+DOC_NUMBER_RE = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号"
+    r"|(?:国务院|[\u4e00-\u9fff]{2,12}部)令\s*第\s*\d{1,4}\s*号"
+    r"|(?:GB|GB/T|GB/Z|TD/T|HJ|DZ/T|LY/T|DB\d{2}(?:/T)?)\s*\d{2,6}(?:\.\d+)?\s*[-—–]\s*(?:19|20)\d{2})")
+
+ISSUER_SUFFIX_RE = re.compile(
+    r"(?:委员会|人民政府|人民代表大会常务委员会|办公厅|办公室|国务院|中共中央|资源部|[部厅局委署院]|管理局|中心)$")
+DATE_LINE_RE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$")
+PAPER_MARKERS = re.compile(r"摘\s*要|关键词|参考文献|doi:|Abstract|Keywords|References|\[J\]")
+
+# province short name -> (full-name prefix, id code); region inference and doc ids
+PROVINCES: dict[str, str] = {
+    "北京": "bj", "天津": "tj", "河北": "he", "山西": "sx", "内蒙古": "nm", "辽宁": "ln", "吉林": "jl",
+    "黑龙江": "hl", "上海": "sh", "江苏": "js", "浙江": "zj", "安徽": "ah", "福建": "fj", "江西": "jx",
+    "山东": "sd", "河南": "ha", "湖北": "hb", "湖南": "hn", "广东": "gd", "广西": "gx", "海南": "hi",
+    "重庆": "cq", "四川": "sc", "贵州": "gz", "云南": "yn", "西藏": "xz", "陕西": "sn", "甘肃": "gs",
+    "青海": "qh", "宁夏": "nx", "新疆": "xj", "香港": "hk", "澳门": "mo", "台湾": "tw",
+}
+# 文号 prefixes -> id stems (the architecture's example: 自然资规〔2019〕6号 -> cn-mnr-2019-6)
+NUMBER_PREFIXES: dict[str, str] = {
+    "自然资规": "cn-mnr", "自然资发": "cn-mnr-fa", "自然资函": "cn-mnr-han", "自然资办发": "cn-mnr-bf",
+    "自然资办函": "cn-mnr-bh", "自然资办规": "cn-mnr-bg", "国发": "cn-sc", "国办发": "cn-sco", "国函": "cn-sc-han",
+    "国土资发": "cn-mlr-fa", "国土资规": "cn-mlr", "国土资厅发": "cn-mlr-tf", "财建": "cn-mof-jian",
+    "财资环": "cn-mof-zh", "环发": "cn-mee-fa", "环办": "cn-mee-ban", "中发": "cn-cpc", "厅字": "cn-cpc-tz",
+}
+LEVEL_BY_ISSUER = [
+    (re.compile(r"全国人民代表大会|全国人大"), "national_law"),
+    (re.compile(r"^(?:中共中央|国务院)"), "state_council"),
+    (re.compile(r"^(?:自然资源部|国土资源部|财政部|生态环境部|国家发展和改革委员会|国家[\u4e00-\u9fff]{1,8}局|[\u4e00-\u9fff]{2,8}部)"), "ministry"),
+    (re.compile(r"省|自治区"), "provincial"),
+    (re.compile(r"^(?:北京|天津|上海|重庆)市"), "provincial"),
+    (re.compile(r"市"), "municipal"),
+    (re.compile(r"县|区人民政府"), "county"),
+]
+
+
+class MetadataError(ValueError):
+    """Invalid explicit metadata; the message names the file and the field."""
+
+
+@dataclass
+class Inferred:
+    values: dict[str, Any] = field(default_factory=dict)
+    consumed: set[int] = field(default_factory=set)     # line indexes of the title block
+
+
+def infer_metadata(lines: list[str], path: Path) -> Inferred:
+    """Title, 文号, issuer, date, level and region from the title block of cleaned lines."""
+    result = Inferred()
+    head = [(i, line) for i, line in enumerate(lines) if line][:8]
+    values = result.values
+    for k, (i, line) in enumerate(head):
+        m = DOC_NUMBER_RE.fullmatch(line.strip("（）() "))
+        if m and "number" not in values:
+            values["number"] = normalize_number(m.group(0))
+        elif "title" not in values and k <= 1 and _looks_like_title(line):
+            values["title"] = _clean_title(line)
+        elif "title" in values and "issued" not in values and DATE_LINE_RE.match(line.replace(" ", "")):
+            values["issued"] = _iso(*DATE_LINE_RE.match(line.replace(" ", "")).groups())
+        elif "title" in values and "issuer" not in values and len(line) <= 30 \
+                and ISSUER_SUFFIX_RE.search(line.replace(" ", "")) and "，" not in line:
+            values["issuer"] = line.replace(" ", "")
+        else:
+            break
+        result.consumed.add(i)
+    text_head = "\n".join(lines[:200])
+    paper = len(PAPER_MARKERS.findall(text_head + "\n".join(lines[-400:]))) >= 2
+    values["level"] = "research" if paper else _level(values.get("issuer", ""), values.get("title", ""))
+    values["region"] = _region(values.get("issuer", "") + values.get("title", "")) if not paper else "CN"
+    values["language"] = "en" if _ascii_ratio(text_head) > 0.7 else "zh"
+    return result
+
+
+def _looks_like_title(line: str) -> bool:
+    if len(line) < 6 or len(line) > 120 or line.startswith(("[", "【", "(", "（", "摘", "关键")):
+        return False
+    if any(mark in line for mark in "，。；：:") or re.match(r"^[\d一二三四五六七八九十第]", line):
+        return False
+    return not line.lower().startswith(("abstract", "keywords"))
+
+
+def _clean_title(line: str) -> str:
+    line = re.sub(r"\s+", " ", line).strip()
+    return re.sub(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（(])", "", line)
+
+
+def _iso(year: str, month: str | None = None, day: str | None = None) -> str:
+    if month and day:
+        return _dt.date(int(year), int(month), int(day)).isoformat()
+    if month:
+        return f"{int(year):04d}-{int(month):02d}"
+    return year
+
+
+def _level(issuer: str, title: str) -> str:
+    for regex, level in LEVEL_BY_ISSUER:
+        if regex.search(issuer):
+            return level
+    if re.search(r"^中华人民共和国.*法$", title):
+        return "national_law"
+    return "research"
+
+
+def _region(text: str) -> str:
+    for name in PROVINCES:
+        if text.startswith(name) or f"{name}省" in text or f"{name}市" in text:
+            return name
+    return "CN"
+
+
+def _ascii_ratio(text: str) -> float:
+    letters = [ch for ch in text if not ch.isspace()]
+    return sum(ch.isascii() for ch in letters) / len(letters) if letters else 0.0
+
+
+def normalize_number(number: str) -> str:
+    """Canonical 文号: 〔〕 brackets, no spaces (自然资规[2019]6 号 -> 自然资规〔2019〕6号)."""
+    number = re.sub(r"\s+", "", number)
+    number = re.sub(r"[\[［【(（]((?:19|20)\d{2})[\]］】)）]", r"〔\1〕", number)
+    number = re.sub(r"〕第(\d)", r"〕\1", number)
+    return re.sub(r"[—–]", "-", number)
+
+
+# ------------------------------------------------------------------ ids
+
+def _short_hash(text: str, n: int = 8) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return re.sub(r"-{2,}", "-", slug)[:60].strip("-")
+
+
+def id_from_number(number: str) -> str:
+    """自然资规〔2019〕6号 -> cn-mnr-2019-6; 国务院令第592号 -> cn-sc-order-592; GB/T 43933-2024 -> gb-t-43933-2024."""
+    m = re.match(r"^(.*?)〔(\d{4})〕(\d+)号$", number)
+    if m:
+        prefix, year, serial = m.groups()
+        stem = NUMBER_PREFIXES.get(prefix)
+        if stem is None:
+            region = next((code for name, code in PROVINCES.items() if prefix.startswith(name[0])
+                           and name[0] in "京津冀晋辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新"), None)
+            stem = f"{region or 'doc'}-{_short_hash(prefix, 4)}"
+        return f"{stem}-{year}-{serial}"
+    m = re.match(r"^(.*?)令第(\d+)号$", number)
+    if m:
+        stem = "cn-sc-order" if m.group(1) == "国务院" else f"cn-order-{_short_hash(m.group(1), 4)}"
+        return f"{stem}-{m.group(2)}"
+    slug = slugify(number)
+    return slug if slug and slug[0].isalnum() else f"doc-{_short_hash(number)}"
+
+
+def make_doc_id(meta: dict[str, Any], path: Path) -> str:
+    """Deterministic id: explicit id, else from 文号, else from the title, else the file name."""
+    if meta.get("id"):
+        return str(meta["id"])
+    if meta.get("number"):
+        return id_from_number(str(meta["number"]))
+    title = meta.get("title") or ""
+    if title:
+        if title.isascii():
+            slug = slugify(title)
+            if len(slug) > 3:
+                return slug[:48].strip("-")
+        region = PROVINCES.get(str(meta.get("region", "")), "cn")
+        year = str(meta.get("issued") or "")[:4]
+        return "-".join(x for x in (region, year, _short_hash(title)) if x)
+    slug = slugify(path.stem)
+    return slug if len(slug) >= 2 and slug[0].isalnum() else f"doc-{_short_hash(path.name)}"
+
+
+# ------------------------------------------------------------------ explicit metadata
+
+FIELDS = ("id", "title", "number", "issuer", "level", "region", "issued", "in_force_from", "in_force_until",
+          "status", "relations", "source", "verified", "language", "summary")
+
+
+def validate_explicit(meta: dict[str, Any], origin: Path) -> dict[str, Any]:
+    """Check front-matter/sidecar fields; return them with dates as ISO strings."""
+    unknown = sorted(set(meta) - set(FIELDS))
+    if unknown:
+        raise MetadataError(f"{origin}: unknown metadata field(s) {', '.join(unknown)}; allowed: {', '.join(FIELDS)}")
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        if key in ("issued", "in_force_from", "in_force_until"):
+            if value is not None:
+                value = value.isoformat() if isinstance(value, (_dt.date, _dt.datetime)) else str(value)
+                if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+                    raise MetadataError(f"{origin}: field {key!r} must be a date YYYY[-MM[-DD]], got {value!r}")
+        elif key == "id":
+            value = str(value)
+            if not DOC_ID_RE.match(value):
+                raise MetadataError(f"{origin}: field 'id' {value!r} must match {DOC_ID_RE.pattern}")
+        elif key == "level" and value not in LEVELS:
+            raise MetadataError(f"{origin}: field 'level' {value!r} is not one of {', '.join(LEVELS)}")
+        elif key == "status" and value not in STATUSES:
+            raise MetadataError(f"{origin}: field 'status' {value!r} is not one of {', '.join(STATUSES)}")
+        elif key == "verified":
+            if not isinstance(value, bool):
+                raise MetadataError(f"{origin}: field 'verified' must be true or false, got {value!r}")
+        elif key == "relations":
+            value = _relations(value, origin)
+        elif key == "number" and value is not None:
+            value = normalize_number(str(value))
+        elif value is not None and key not in ("relations",):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def _relations(value: Any, origin: Path) -> list[Relation]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise MetadataError(f"{origin}: field 'relations' must be a list of {{type, target, note}}")
+    relations = []
+    for k, item in enumerate(value):
+        if not isinstance(item, dict) or "type" not in item or "target" not in item:
+            raise MetadataError(f"{origin}: relations[{k}] needs 'type' and 'target'")
+        if item["type"] not in RELATION_TYPES:
+            raise MetadataError(f"{origin}: relations[{k}].type {item['type']!r} is not one of "
+                                f"{', '.join(RELATION_TYPES)}")
+        extra = set(item) - {"type", "target", "note"}
+        if extra:
+            raise MetadataError(f"{origin}: relations[{k}] has unknown key(s) {', '.join(sorted(extra))}")
+        relations.append(Relation(str(item["type"]), str(item["target"]), str(item.get("note") or "")))
+    return relations

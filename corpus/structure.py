@@ -1,0 +1,276 @@
+"""Cleaned lines -> a clause tree with Akoma-Ntoso-style paths (docs/architecture.md, "Ids").
+
+The parser walks the lines once. Headings are recognized by ``numbering``;
+their nesting comes from a stack of styles in order of appearance (a style seen
+again closes everything opened after it), which fits the free mix of
+第X章 / 一、 / （一） / 1. of Chinese texts. Text lines are joined into
+paragraphs, repairing wrapped lines and page breaks: a line continues the
+previous one unless the previous ends a sentence or is clearly short. Articles
+(第N条) keep their whole text (all 款) in one clause and are numbered through
+the document, so their path is ``art_N`` whatever chapter holds them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus.normalize import ends_sentence, join_lines, repair_paragraph
+from corpus.numbering import (FIGURE_EN_LINES, FIGURE_LINES, LABEL_LINES, STOP_LINES, TABLE_CAPTION_EN, HeadingMatch,
+                              is_strict, match_heading)
+
+SHORT_LINE = 15         # a line this short that ends without punctuation is a label, not wrapped text
+LIST_MARKS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳-•·▪●◆■")
+TITLE_MAX = 40          # a numbered line longer than this without 。 is content, not a title
+
+
+def title_max(text: str) -> int:
+    """Longest plausible heading title: 40 characters of Chinese, 160 of English."""
+    return TITLE_MAX if not text.isascii() else 4 * TITLE_MAX
+
+
+@dataclass
+class Node:
+    """One clause before it becomes a ``corpus.model.Clause``."""
+
+    path: str
+    heading: str                     # numbering + title, e.g. "（一）历史遗留废弃矿山修复"
+    title: str = ""
+    parts: list[str] = field(default_factory=list)
+    parent: "Node | None" = None
+    style: str = ""
+    numbers: tuple[int, ...] = ()
+    para_count: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p for p in self.parts if p) or self.title
+
+    def heading_path(self) -> list[str]:
+        chain, node = [], self
+        while node is not None:
+            chain.append(node.heading)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class _Parser:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.nodes: list[Node] = []
+        self.paths: set[str] = set()
+        self.stack: list[Node] = []
+        self.buffer: list[str] = []         # lines of the paragraph being assembled
+        self.buffer_owner: Node | None = None  # the heading whose own text the buffer continues
+        self.last_article = 0
+        self.preamble_count = 0
+        self.in_tab_table = False
+        self.bridging = False               # a blank line interrupted a sentence: join across it
+        lengths = sorted(len(line) for line in lines if len(line) > 8)
+        self.width = lengths[int(len(lengths) * 0.8)] if lengths else 40
+
+    # ------------------------------------------------------------ paragraphs
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        text = repair_paragraph(self._joined())
+        owner = self.buffer_owner
+        self.buffer, self.buffer_owner, self.bridging = [], None, False
+        if not text:
+            return
+        if owner is not None:
+            owner.parts.append(text)
+            return
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and parent.style == "art":
+            parent.parts.append(text)      # 款 of an article stay in the article
+            return
+        self.add_paragraph(text, parent)
+
+    def _joined(self) -> str:
+        text = ""
+        for line in self.buffer:
+            text = join_lines(text, line)
+        return text
+
+    def add_paragraph(self, text: str, parent: Node | None) -> None:
+        if parent is None:
+            self.preamble_count += 1
+            path = f"preamble__para_{self.preamble_count}"
+            heading = "preamble"
+        else:
+            parent.para_count += 1
+            path = f"{parent.path}__para_{parent.para_count}"
+            heading = f"¶{parent.para_count}"
+        node = Node(self._unique(path), heading, parts=[text], parent=parent, style="para")
+        self.nodes.append(node)
+
+    def continues(self, line: str) -> bool:
+        """Does ``line`` continue the paragraph in the buffer (no blank line between)?
+
+        Wrapped lines do, unless the previous line ends a sentence, is a short
+        label, or the new line starts a list item (①, -, •).
+        """
+        if not self.buffer:
+            return False
+        if self.bridging:
+            return True
+        last = self.buffer[-1]
+        if ends_sentence(last) or len(last) < SHORT_LINE or line[:1] in LIST_MARKS:
+            return False
+        return True
+
+    def blank(self) -> None:
+        """A blank line ends the paragraph unless it interrupts a sentence (a page break)."""
+        if not self.buffer:
+            return
+        last = self.buffer[-1]
+        if ends_sentence(last) or len(last) < SHORT_LINE:
+            self.flush()
+        else:
+            self.bridging = True
+
+    # ------------------------------------------------------------ headings
+    def accept(self, m: HeadingMatch, line: str) -> bool:
+        """Plausibility: numbers in sequence, titles short, tables only at a caption."""
+        if m.kind == "art":
+            return m.numbers[0] > self.last_article
+        if m.kind == "table":
+            return len(line) <= 80 and not ends_sentence(line)
+        if is_strict(m.style) and (len(m.rest) > title_max(m.rest) or ends_sentence(m.rest) or "。" in m.rest):
+            return False
+        if m.style.startswith("multi"):
+            prefix = m.numbers[:-1]
+            owner = self._find_numbered(prefix)
+            if owner is None:
+                return False
+        previous = self._previous_number(m.style)
+        n = m.numbers[-1]
+        if previous is None:
+            return n == 1 or (not is_strict(m.style) and n <= 2 and m.kind in ("chap", "book", "subchap"))
+        return n == previous + 1 or (not is_strict(m.style) and n == previous + 2)
+
+    def _previous_number(self, style: str) -> int | None:
+        for node in reversed(self.stack):
+            if node.style == style:
+                return node.numbers[-1]
+        return None
+
+    def _find_numbered(self, numbers: tuple[int, ...]) -> Node | None:
+        for node in reversed(self.stack):
+            if node.style in ("bare", "dot", f"multi{len(numbers)}") and node.numbers == numbers:
+                return node
+        return None
+
+    def open_heading(self, m: HeadingMatch, line: str, next_line: str) -> None:
+        self.flush()
+        while self.stack and self.stack[-1].style == "table":
+            self.stack.pop()
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i].style == m.style:
+                del self.stack[i:]
+                break
+        if m.style.startswith("multi"):
+            owner = self._find_numbered(m.numbers[:-1])
+            while self.stack and self.stack[-1] is not owner:
+                self.stack.pop()
+        parent = self.stack[-1] if self.stack else None
+        if m.kind == "art":
+            self.last_article = m.numbers[0]
+            path = m.segment
+        else:
+            path = f"{parent.path}__{m.segment}" if parent else m.segment
+        title, inline = self._split_title(m, next_line)
+        spaced = m.kind in ("chap", "book", "subchap", "table", "art") or m.label[-1:].isascii()
+        heading = f"{m.label} {title}".strip() if spaced else f"{m.label}{title}"
+        node = Node(self._unique(path), heading, title=title, parent=parent, style=m.style, numbers=m.numbers)
+        self.nodes.append(node)
+        self.stack.append(node)
+        self.in_tab_table = False
+        if inline:
+            self.buffer, self.buffer_owner = [inline], node
+
+    def _split_title(self, m: HeadingMatch, next_line: str) -> tuple[str, str]:
+        """(title, inline text) of a numbered line."""
+        rest = m.rest
+        if m.kind in ("chap", "book", "subchap", "table"):
+            return rest, ""
+        if m.kind == "art":
+            if rest.startswith(("【", "[")) and ("】" in rest or "]" in rest):
+                close = rest.index("】") if "】" in rest else rest.index("]")
+                return rest[1:close].strip(), rest[close + 1:].strip()
+            return "", rest
+        for mark in ("。", "：", ":"):
+            pos = rest.find(mark)
+            if 0 < pos <= title_max(rest) and pos < len(rest) - 1:
+                return rest[:pos], rest
+        if len(rest) <= title_max(rest) and rest.endswith("。") and next_line and match_heading(next_line) is None:
+            return rest[:-1], ""      # "（二）建立健全……工作机制。" followed by its paragraphs
+        if ends_sentence(rest) or len(rest) > title_max(rest):
+            return "", rest
+        return rest, ""
+
+    def _unique(self, path: str) -> str:
+        candidate, k = path, 1
+        while candidate in self.paths:
+            k += 1
+            candidate = f"{path}_v{k}"
+        self.paths.add(candidate)
+        return candidate
+
+    # ------------------------------------------------------------ main loop
+    def run(self) -> list[Node]:
+        lines = self.lines
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            nxt = next((x for x in lines[i + 1:i + 3] if x), "")
+            if not line:
+                self.blank()
+                i += 1
+                continue
+            if STOP_LINES.match(line):
+                break
+            if LABEL_LINES.match(line) or FIGURE_EN_LINES.match(line) \
+                    or FIGURE_LINES.match(line) and len(line) < 70 and not ends_sentence(line):
+                self.flush()
+                i += 1
+                continue
+            m = match_heading(line)
+            if m is not None and self.bridging and m.kind not in ("art", "table", "chap"):
+                m = None          # a number right after a page break inside a sentence is text
+            if m is not None and self.accept(m, line):
+                if m.kind not in ("art", "table") and m.rest and not ends_sentence(m.rest) \
+                        and len(line) >= 0.8 * self.width and nxt and len(nxt) < 0.4 * self.width \
+                        and match_heading(nxt) is None and not ends_sentence(nxt):
+                    m.rest += nxt          # a heading wrapped onto the next line
+                    i = lines.index(nxt, i + 1)
+                    nxt = next((x for x in lines[i + 1:i + 3] if x), "")
+                self.open_heading(m, line, nxt)
+                if m.kind == "table":
+                    while i + 1 < len(lines) and (not lines[i + 1] or TABLE_CAPTION_EN.match(lines[i + 1])):
+                        i += 1
+                i += 1
+                continue
+            if "\t" in line and self.stack and self.stack[-1].style == "table":
+                self.flush()
+                cells = [c.strip() for c in line.split("\t") if c.strip()]
+                self.add_paragraph(repair_paragraph(" | ".join(cells)), self.stack[-1])
+                self.in_tab_table = True
+                i += 1
+                continue
+            if "\t" in line:
+                line = " | ".join(c.strip() for c in line.split("\t") if c.strip())
+            if self.in_tab_table:
+                self.in_tab_table = False
+                self.stack.pop()          # the first prose line after tab rows ends the table
+            if self.buffer and not self.continues(line):
+                self.flush()
+            self.buffer.append(line)
+            self.bridging = False
+            i += 1
+        self.flush()
+        return self.nodes
+
+
+def parse_structure(lines: list[str]) -> list[Node]:
+    """Clause nodes in reading order; paths are unique within the document."""
+    return _Parser(lines).run()
