@@ -99,9 +99,22 @@ def similarity(profile: dict[str, Any], case: CaseView) -> tuple[float, dict[str
 
 
 class PrecedentFinder:
+    """Ranks the cases by similarity; their clause sources are resolved once, up front.
+
+    A case cites clause ids (``doc~path``, resolved to SOURCE objects: an
+    unresolved one is an error) and/or seed passages (``seed:000 表3``,
+    kept as ``seed_refs``).
+    """
+
     def __init__(self, cases: Iterable[Any], source_of=None) -> None:
         self.cases = [case_view(c) for c in cases]
-        self._source_of = source_of
+        self._sources: dict[str, list[dict[str, Any]]] = {}
+        self._seed_refs: dict[str, list[str]] = {}
+        for c in self.cases:
+            clause_ids = [s for s in c.sources if "~" in s]
+            self._seed_refs[c.id] = [s for s in c.sources if "~" not in s]
+            if source_of is not None and clause_ids:
+                self._sources[c.id] = [source_of(cid, f"case {c.id}") for cid in clause_ids]
 
     def find(self, profile: dict[str, Any], limit: int = 3, minimum: float = 0.2) -> list[dict[str, Any]]:
         scored = []
@@ -115,7 +128,9 @@ class PrecedentFinder:
             item = {"name": c.name, "similarity": round(s, 3), "utilization_zh": c.utilization_zh,
                     "id": c.id, "place": c.place, "became": c.became,
                     "matched": {k: round(v, 2) for k, v in parts.items()}}
-            if self._source_of and c.sources:
-                item["sources"] = [self._source_of(cid, f"case {c.id}") for cid in c.sources]
+            if self._sources.get(c.id):
+                item["sources"] = self._sources[c.id]
+            if self._seed_refs.get(c.id):
+                item["seed_refs"] = self._seed_refs[c.id]
             out.append(item)
         return out

@@ -1,0 +1,284 @@
+"""``minekb advise``, ``minekb report`` and ``minekb bench advise``: the CLI mirrors ``advisor.Advisor``.
+
+``advise`` prints one advice object for one profile, a JSON array (``--json``)
+or one object a line (``--jsonl``) for a batch, in input order, or a flat CSV
+summary (``--csv``). Bad records go to stderr with their line and the others
+are still advised; the exit code is 1 if any record was bad.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from minekb.cli import CLIError
+
+PARALLEL_FROM = 400  # records; below this, forking workers costs more than it saves
+
+
+def _open_advisor():
+    from minekb.kb import KnowledgeBase
+    from minekb.progress import TerminalProgress
+
+    return KnowledgeBase.open(progress=TerminalProgress()).advisor
+
+
+def _parse_vary(items: list[str]) -> dict[str, Any]:
+    """``field=value`` pairs; values are read as JSON when they parse (``true``, ``12``, ``["a"]``), lists with ``;``."""
+    from rules.schema import PROFILE_FIELDS
+
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise CLIError(f"--vary expects field=value, got {item!r}")
+        spec = PROFILE_FIELDS.get(name)
+        if spec is None:
+            raise CLIError(f"--vary: unknown field {name!r}")
+        text = text.strip()
+        if text in ("", "null"):
+            out[name] = None
+        elif spec.kind == "list":
+            out[name] = [t.strip() for t in text.strip("[]").split(";" if ";" in text else ",") if t.strip()]
+        elif spec.kind in ("bool", "number"):
+            try:
+                out[name] = json.loads(text.lower() if spec.kind == "bool" else text)
+            except json.JSONDecodeError:
+                out[name] = text  # validation reports it with the field's own message
+        else:
+            out[name] = text
+    return out
+
+
+CSV_COLUMNS = ["mine_id", "restoration_category", "priority", "utilization_models", "excluded_models",
+               "incentives", "constraints", "measures", "responsibility", "potential", "potential_level",
+               "precedents", "unknowns"]
+
+
+def csv_row(advice: dict[str, Any]) -> str:
+    """One advice as one flat CSV line (ids joined with ';')."""
+    def ids(key):
+        return ";".join(i["id"] for i in advice.get(key) or [])
+
+    row = [advice["mine_id"],
+           (advice.get("restoration_category") or {}).get("id", ""),
+           (advice.get("priority") or {}).get("id", ""),
+           ids("utilization_models"), ids("excluded_models"), ids("incentives"), ids("constraints"),
+           ids("measures"), ";".join((advice.get("responsibility") or {}).get("ids", [])),
+           (advice.get("potential") or {}).get("score", ""), (advice.get("potential") or {}).get("level", ""),
+           ";".join(p.get("id", p["name"]) for p in advice.get("precedents") or []),
+           ";".join(u["field"] for u in advice.get("unknowns") or [])]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(row)
+    return buf.getvalue()
+
+
+def _dumps_for(fmt: str, indent: bool):
+    if fmt == "csv":
+        return csv_row
+    if indent:
+        return lambda a: json.dumps(a, ensure_ascii=False, indent=2)
+    return lambda a: json.dumps(a, ensure_ascii=False, separators=(",", ":"))
+
+
+def _report_error(where: str, err: str) -> None:
+    print(f"minekb: advise: {where}: {err}", file=sys.stderr)
+
+
+def cmd_advise(args: argparse.Namespace) -> int:
+    from advisor.batch import ParallelBatch, _resolve_weights
+    from advisor.profile import ProfileError
+    from advisor.readers import InputFileError, iter_records
+    from advisor.service import parse_as_of
+    from minekb.progress import TerminalProgress
+
+    fmt = "csv" if args.csv else "jsonl" if args.jsonl else "json"
+    try:
+        as_of = parse_as_of(args.as_of)
+        records = list(iter_records(args.file, args.input_format))
+    except InputFileError as exc:
+        raise CLIError(str(exc)) from None
+    except ProfileError as exc:
+        raise CLIError(str(exc)) from None
+    single = len(records) == 1 and records[0].where == "record 1"
+    vary = _parse_vary(args.vary or [])
+    provinces = [p.strip() for p in (args.compare_provinces or "").replace("，", ",").split(",") if p.strip()]
+    adv = _open_advisor()
+    out = sys.stdout
+    bad = 0
+
+    if vary or provinces:  # what-if / comparison: per record, in-process (small inputs by nature)
+        results = []
+        for rec in records:
+            rec.validate()
+            if rec.error is not None:
+                bad += 1
+                _report_error(rec.where, str(rec.error))
+                continue
+            try:
+                if vary:
+                    results.append(adv.what_if(rec.profile, vary, as_of=as_of))
+                else:
+                    results.append(adv.compare_provinces(rec.profile, provinces, as_of=as_of))
+            except ProfileError as exc:
+                raise CLIError(str(exc)) from None
+        _write(out, results, fmt if fmt != "csv" else "json", single)
+        return 1 if bad else 0
+
+    weights = None
+    if args.weights == "entropy":
+        for r in records:
+            r.validate()
+        weights = _resolve_weights(adv, records, "entropy")
+    workers = args.workers if args.workers else (2 if len(records) >= PARALLEL_FROM else 1)
+    batch = ParallelBatch(adv, dumps=_dumps_for(fmt, indent=single), workers=workers, as_of=as_of,
+                          explain=args.explain, weights=weights)
+    progress = TerminalProgress()
+    total = len(records)
+    first = True
+    if fmt == "csv":
+        out.write(",".join(CSV_COLUMNS) + "\n")
+    elif fmt == "json" and not single:
+        out.write("[")
+    for n, (rec, text, err) in enumerate(batch.run(records), start=1):
+        if err is not None:
+            bad += 1
+            _report_error(rec.where, json.loads(err)["error"])
+        else:
+            if fmt == "json" and not single:
+                out.write("\n" if first else ",\n")
+            out.write(text)
+            if fmt != "json" or single:
+                out.write("\n")
+            first = False
+        if total > 1:
+            progress("advise", n, total, rec.where)
+    if fmt == "json" and not single:
+        out.write("\n]\n")
+    out.flush()
+    if bad:
+        print(f"minekb: advise: {bad} of {total} record(s) were bad and not advised", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _write(out, results: list[dict], fmt: str, single: bool) -> None:
+    if single and len(results) == 1:
+        out.write(json.dumps(results[0], ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for r in results:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    else:
+        out.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from advisor.profile import ProfileError
+    from advisor.readers import InputFileError, read_profiles
+    from advisor.report import build_report, render
+
+    try:
+        records = read_profiles(args.file)
+    except InputFileError as exc:
+        raise CLIError(str(exc)) from None
+    bad = [r for r in records if r.error is not None]
+    for r in bad:
+        _report_error(r.where, str(r.error))
+    good = [r for r in records if r.profile is not None]
+    if not good:
+        raise CLIError(f"{args.file}: no valid mine profile to report on")
+    if len(good) > 1 and args.output is None and args.format == "pdf":
+        raise CLIError("a PDF report of several mines needs -o OUT (a folder or a .pdf file per mine is written)")
+    adv = _open_advisor()
+    vary = _parse_vary(args.vary or [])
+    outputs = []
+    for r in good:
+        try:
+            report = build_report(adv, r.profile, as_of=args.as_of, vary=vary)
+        except ProfileError as exc:
+            raise CLIError(str(exc)) from None
+        outputs.append((r.profile["id"], render(report, args.format)))
+    if args.output is None:
+        for _, data in outputs:
+            sys.stdout.write(data if isinstance(data, str) else data.decode("latin-1"))
+        return 1 if bad else 0
+    target = Path(args.output)
+    if len(outputs) == 1 and target.suffix:
+        paths = [target]
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+        paths = [target / f"{_safe(mid)}.{args.format}" for mid, _ in outputs]
+    for path, (_, data) in zip(paths, outputs):
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        print(f"minekb: report written to {path}", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "mine"
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "advise", help="advise one mine or a batch (一矿一策)",
+        description="Advise one mine profile (JSON object) or a batch (JSON array, JSON Lines, CSV) in input order. "
+                    "Bad records are reported on stderr with their line; the others are still advised "
+                    "(exit code 1 if any record was bad).")
+    p.add_argument("file", help="profile file: .json (object or array), .jsonl, or .csv (';' inside list cells)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one advice object, or a JSON array for a batch (default)")
+    out.add_argument("--jsonl", action="store_true", help="print one advice object per line")
+    out.add_argument("--csv", action="store_true", help="print a flat CSV summary, one row per mine")
+    p.add_argument("--as-of", metavar="DATE", help="apply only the rules in force on DATE (YYYY-MM-DD; default today)")
+    p.add_argument("--explain", action="store_true",
+                   help="add derived facts, removed conclusions and the rules that did not fire (why not)")
+    p.add_argument("--vary", nargs="+", metavar="FIELD=VALUE",
+                   help="what-if: show what changes when these fields change (lists with ';', empty = unknown)")
+    p.add_argument("--compare-provinces", metavar="P1,P2,…",
+                   help="advise the same mine under each province's rules, side by side (e.g. 江西,广东,北京)")
+    p.add_argument("--weights", choices=["ahp", "entropy"], default="ahp",
+                   help="factor weights of the potential: the AHP matrix (default) or entropy weights over the batch")
+    p.add_argument("--input-format", choices=["json", "jsonl", "csv"],
+                   help="read FILE as this format (default: by extension, then by content)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help=f"worker processes for a batch (default: 2 from {PARALLEL_FROM} records, else 1)")
+    p.set_defaults(func=cmd_advise)
+
+    r = subparsers.add_parser(
+        "report", help="write the 一矿一策 advice report (HTML, PDF or Markdown)",
+        description="Write the advice report of each mine of FILE: profile, factor fingerprint (radar chart), "
+                    "advice with reasons and cited clause texts, precedents, unknowns and what-ifs.")
+    r.add_argument("file", help="profile file (one mine, or a batch: one report per mine)")
+    r.add_argument("--format", choices=["html", "pdf", "md"], default="html", help="report format (default html)")
+    r.add_argument("-o", "--output", metavar="OUT",
+                   help="output file (one mine) or folder (several); default: stdout (html, md)")
+    r.add_argument("--as-of", metavar="DATE", help="apply only the rules in force on DATE (YYYY-MM-DD)")
+    r.add_argument("--vary", nargs="+", metavar="FIELD=VALUE",
+                   help="what-ifs to include besides the automatic ones (field=value)")
+    r.set_defaults(func=cmd_report)
+
+
+def register_bench(bench_subparsers) -> None:
+    b = bench_subparsers.add_parser(
+        "advise", help="mines/s of a batch through `minekb advise --jsonl`, and one-mine latency",
+        description="Generate a seeded random batch of valid profiles, advise it end to end through the same path "
+                    "as `minekb advise --jsonl` (read, validate, advise, serialize, in input order), and measure "
+                    "p50/p95 latency of one in-process advice.")
+    b.add_argument("--n", type=int, default=20000, help="mines in the batch (default 20000)")
+    b.add_argument("--seed", type=int, default=7, help="random seed of the synthetic profiles")
+    b.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    b.add_argument("--latency-n", type=int, default=2000, help="single advices timed for p50/p95 (default 2000)")
+    b.set_defaults(func=cmd_bench)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from advisor.bench import run_bench
+
+    return run_bench(args)
