@@ -27,9 +27,11 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from corpus.model import DOC_ID_RE, Document
+from minekb.kb import BUNDLED_RULES
 from minekb.progress import Progress, null_progress
 from ontology import namespaces as ns
 from ontology.labels import ONTOLOGY_DIR, ttl_files
+from ontology.rulesdata import rule_quads
 from rules.schema import normalize_province
 
 N = ox.NamedNode
@@ -76,6 +78,8 @@ class BuildReport:
     unresolved_relations: list[dict] = field(default_factory=list)
     unresolved_principle_sources: list[str] = field(default_factory=list)
     unmatched_issuers: dict[str, str] = field(default_factory=dict)        # doc id -> issuer text
+    rules: int = 0
+    rule_problems: list[str] = field(default_factory=list)
 
 
 def _date(value: str | None) -> ox.Literal | None:
@@ -119,8 +123,8 @@ class _Model:
         self.regions: dict[str, str] = {}
         for r in self._q("SELECT ?c ?s WHERE { ?c a mk:Region ; mk:shortName ?s }"):
             self.regions[r["s"].value] = ns.local_name(r["c"].value)
-        for r in self._q("SELECT ?c WHERE { ?c a mk:Region ; mk:regionCode \"CN\" }"):
-            self.regions["CN"] = ns.local_name(r["c"].value)
+        for r in self._q("SELECT ?c ?code WHERE { ?c a mk:Region ; mk:regionCode ?code }"):
+            self.regions.setdefault(r["code"].value, ns.local_name(r["c"].value))
         self.authorities: dict[str, str] = {}
         for r in self._q("SELECT ?c ?l WHERE { ?c a mk:Authority ; skos:prefLabel|skos:altLabel ?l . FILTER(lang(?l) = 'zh') }"):
             self.authorities.setdefault(r["l"].value, ns.local_name(r["c"].value))
@@ -128,6 +132,8 @@ class _Model:
             (r["p"], r["t"].value if r["t"] else None, r["n"].value if r["n"] else None) for r in self._q(
                 "SELECT ?p ?t ?n WHERE { ?p a mk:ResponsibilityPrinciple . OPTIONAL { ?p mk:setByTitle ?t } "
                 "OPTIONAL { ?p mk:setByNumber ?n } FILTER(BOUND(?t) || BOUND(?n)) }")]
+        self.contract_values = {(r["f"].value, r["v"].value): ns.local_name(r["c"].value) for r in self._q(
+            "SELECT ?c ?f ?v WHERE { ?c mk:contractField ?f ; mk:contractValue ?v }")}
         self.cites_clause = [(r["s"], r["c"].value) for r in self._q("SELECT ?s ?c WHERE { ?s mk:citesClause ?c }")]
 
     def _q(self, sparql: str):
@@ -278,7 +284,7 @@ def _write_nt(path: Path, quads: Iterable[ox.Quad]) -> int:
 
 
 def build_graph(gen_dir: Path, documents: dict[str, Document], progress: Progress | None = None,
-                ontology_dir: Path = ONTOLOGY_DIR) -> BuildReport:
+                ontology_dir: Path = ONTOLOGY_DIR, rules_dir: Path = BUNDLED_RULES) -> BuildReport:
     """Write ``gen_dir/ontology/`` from the Turtle model and ``documents``; return what was built."""
     progress = progress or null_progress
     started = time.perf_counter()
@@ -301,6 +307,11 @@ def build_graph(gen_dir: Path, documents: dict[str, Document], progress: Progres
         inst.document(documents[doc_id])
         progress("ontology", i, len(documents) + 1, doc_id)
     inst.model_links()
+    rule_quads_ = rule_quads(
+        rules_dir, lambda f, v: model.contract_values.get((f, v)), model.concepts, inst.clause_ids,
+        report.rule_problems, lambda r: model.regions.get(normalize_province(r) or r))
+    report.rules = sum(1 for q in rule_quads_ if q.predicate.value == ns.MK + "ruleId")
+    inst.quads.extend(rule_quads_)
     report.triples_instances = _write_nt(out / "instances.nt", inst.quads)
     report.seconds = round(time.perf_counter() - started, 3)
     (out / "report.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1), encoding="utf-8")
