@@ -25,98 +25,92 @@ PRIORITY = ("principle", "definition", "constraint", "target", "incentive", "fun
 assert set(PRIORITY) == set(CLAUSE_TYPES)
 
 
-@dataclass(frozen=True)
-class Cue:
-    pattern: re.Pattern[str]
-    weight: int
-    token: bool = False      # match whole jieba tokens instead of a regex over the text
-
-
-def _r(pattern: str, weight: int) -> Cue:
-    return Cue(re.compile(pattern), weight)
-
-
-def _t(words: str, weight: int) -> Cue:
-    return Cue(re.compile("^(?:" + words + ")$"), weight, token=True)
-
-
-CUES: dict[str, list[Cue]] = {
-    "principle": [
-        _r(r"谁[\u4e00-\u9fff]{1,3}[，,、\s]?谁[\u4e00-\u9fff]{1,3}", 5),
-        _r(r"宜([\u4e00-\u9fff])则\1", 5),
-        _r(r"(?:基本|指导|总体)?原则", 2),
-        _r(r"坚持[^。；]{1,20}为主", 3),
-        _r(r"^坚持", 2),
-        _r(r"理念", 1),
-    ],
-    "definition": [
-        _r(r"是指|系指|所称|指的是|定义为|称为|统称", 5),
-        _r(r"^[^，。]{2,12}(?:类|是)主要包括", 5),
-        _r(r"主要包括|包括以下", 2),
-    ],
-    "constraint": [
-        _r(r"不得|禁止|严禁|不准|不予|不允许|不能|不应|杜绝|封禁|严防", 4),
-        _r(r"严格(?:控制|限制|管控|执行|落实|按照|按)?|限制|管控|底线|红线内", 2),
-        _r(r"除[^。；]{1,30}外", 2),
-    ],
-    "target": [
-        _r(r"到\s*20\d{2}\s*年(?:底|末)?[^。；]{0,60}(?:达到|完成|实现|全部|不低于|超过|提高|降低|减少|消除|形成|建成|累计)", 6),
-        _r(r"(?:率|比例|面积|数量)(?:达到|提高到|不低于|超过)\s*\d", 4),
-        _r(r"目标", 2),
-        _r(r"规划期内|期间[^。]{0,20}完成", 1),
-    ],
-    "incentive": [
-        _r(r"鼓励|激励|奖励|扶持|优惠|补助|补贴|减免|免征|优先供|予以支持|给予支持|享受", 3),
-        _r(r"支持|允许|可以|可按|可由|可依法|可将|可采取|可通过|可用于|可在|可对外|赋予|盘活", 2),
-        _t(r"可", 2),
-        _r(r"差别化|收益|受益", 1),
-    ],
-    "funding": [
-        _r(r"资金|财政|出资|融资|基金|经费|预算|投资|投入|专项债|贷款|补偿费|亿元|万元", 2),
-    ],
-    "responsibility": [
-        _r(r"由[^。；，]{1,20}负责|负责[^。；]{0,4}(?:实施|组织|开展|治理|修复)|主体责任|责任主体|主责|"
-           r"承担[^。；]{0,10}责任|牵头|职责|责任人|义务人", 4),
-        _r(r"负责|责任", 2),
-    ],
-    "obligation": [
-        _r(r"应当|必须|务必|须按|应按照|应依法|要求[^。；]{0,6}(?:必须|应)", 4),
-        _t(r"应|须|需|需要|要", 2),
-        _r(r"亟需|亟须|急需|确保", 1),
-    ],
-    "measure": [
-        _r(r"开展|实施|推进|建立|加强|完善|推动|构建|采取|探索|落实|强化|加快|提升|引导|统筹|"
-           r"整合|健全|制定|组织|治理|修复|建设|打造|培育|拓展|优化|推行|引入|编制|监测|核查|"
-           r"削坡|回填|覆土|复绿|造林|植被|建议", 1),
-    ],
-    "background": [
-        _r(r"截至|截止|已经|已有|已[^经有]|取得|成效|成果|本文|研究表明|研究|显示|表明|近年来|目前|当前|"
-           r"历史悠久|曾|主要有|存在|问题|现状|分析|调查|统计|共计|总计|年底|年末|位于|属于|论文|学者", 1),
-        _t(r"了", 1),
-    ],
+# Cue words: one alternation for all types (a single pass over the text), word -> (type, weight).
+WORD_CUES: dict[str, dict[str, int]] = {
+    "principle": {"原则": 2, "理念": 1, "坚持": 1},
+    "definition": {"是指": 5, "系指": 5, "所称": 5, "指的是": 5, "定义为": 5, "称为": 4, "统称": 4,
+                   "主要包括": 2, "包括以下": 2},
+    "constraint": {"不得": 4, "禁止": 4, "严禁": 4, "不准": 4, "不予": 4, "不允许": 4, "不能": 3, "不应": 4,
+                   "杜绝": 4, "封禁": 4, "严防": 3, "严格": 2, "限制": 2, "管控": 2, "底线": 2},
+    "target": {"目标": 2, "规划期内": 1},
+    "incentive": {"鼓励": 3, "激励": 3, "奖励": 3, "扶持": 3, "优惠": 3, "补助": 3, "补贴": 3, "减免": 3,
+                  "免征": 3, "优先供": 3, "予以支持": 3, "给予支持": 3, "享受": 3, "支持": 2, "允许": 2,
+                  "可以": 2, "可按": 2, "可由": 2, "可依法": 2, "可将": 2, "可采取": 2, "可通过": 2, "可用于": 2,
+                  "可在": 2, "可对外": 2, "赋予": 2, "盘活": 2, "差别化": 1, "收益": 1, "受益": 1},
+    "funding": {w: 2 for w in ("资金", "财政", "出资", "融资", "基金", "经费", "预算", "投资", "投入", "专项债",
+                                "贷款", "补偿费", "亿元", "万元")},
+    "responsibility": {"主体责任": 4, "责任主体": 4, "主责": 4, "牵头": 4, "职责": 4, "责任人": 4, "义务人": 4,
+                       "负责": 2, "责任": 2},
+    "obligation": {"应当": 4, "必须": 4, "务必": 4, "须按": 4, "应按照": 4, "应依法": 4,
+                   "亟需": 1, "亟须": 1, "急需": 1, "确保": 1},
+    "measure": {w: 1 for w in ("开展", "实施", "推进", "建立", "加强", "完善", "推动", "构建", "采取", "探索", "落实",
+                                "强化", "加快", "提升", "引导", "统筹", "整合", "健全", "制定", "组织", "治理", "修复",
+                                "建设", "打造", "培育", "拓展", "优化", "推行", "引入", "编制", "监测", "核查", "削坡",
+                                "回填", "覆土", "复绿", "造林", "植被", "建议")},
+    "background": {w: 1 for w in ("截至", "截止", "已经", "已有", "取得", "成效", "成果", "本文", "研究表明", "研究",
+                                   "显示", "表明", "近年来", "目前", "当前", "历史悠久", "主要有", "存在", "问题",
+                                   "现状", "分析", "调查", "统计", "共计", "总计", "年底", "年末", "位于", "属于",
+                                   "论文", "学者")},
 }
+# Structural patterns (literal first characters keep them fast): type -> [(regex, weight)].
+PATTERN_CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
+    "principle": [(re.compile(r"谁[\u4e00-\u9fff]{1,2}[，,、\s]?谁[\u4e00-\u9fff]{1,2}"), 5),
+                  (re.compile(r"宜([\u4e00-\u9fff])则\1"), 5),
+                  (re.compile(r"坚持[^。；]{1,20}为主"), 3)],
+    "definition": [(re.compile(r"^[^，。]{2,12}(?:类|是)主要包括"), 5)],
+    "constraint": [(re.compile(r"除[^。；]{1,30}外"), 2)],
+    "target": [(re.compile(r"到\s*20\d{2}\s*年(?:底|末)?[^。；]{0,60}(?:达到|完成|实现|全部|不低于|超过|提高|降低|"
+                           r"减少|消除|形成|建成|累计)"), 6),
+               (re.compile(r"(?:率|比例|面积|数量)(?:达到|提高到|不低于|超过)\s*\d"), 4)],
+    "responsibility": [(re.compile(r"由[^。；，]{1,20}负责|负责[^。；]{0,4}(?:实施|组织|开展|治理|修复)|"
+                                   r"承担[^。；]{0,10}责任"), 4)],
+    "obligation": [(re.compile(r"要求[^。；]{0,6}(?:必须|应)"), 4)],
+    "background": [(re.compile(r"已(?![经有])"), 1)],
+}
+# Single-character modals count only as whole jieba tokens (可 but not 可持续, 需 but not 需求).
+TOKEN_CUES: dict[str, dict[str, int]] = {
+    "incentive": {"可": 2},
+    "obligation": {"应": 2, "须": 2, "需": 2, "需要": 2, "要": 2},
+    "background": {"了": 1},
+}
+
+_WORD_TYPES: dict[str, list[tuple[str, int]]] = {}
+for _type, _words in WORD_CUES.items():
+    for _word, _weight in _words.items():
+        _WORD_TYPES.setdefault(_word, []).append((_type, _weight))
+_WORD_RE = re.compile("|".join(map(re.escape, sorted(_WORD_TYPES, key=len, reverse=True))))
+MAX_REPEAT = 3          # a cue word counted at most this many times
 
 
 def classify(key: str, tokens: list[str]) -> tuple[str, list[str]]:
     """(type, cue words) of one clause's match key and its jieba tokens."""
-    token_set = set(tokens)
-    scores: dict[str, int] = {}
-    cues: dict[str, list[str]] = {}
-    for type_, type_cues in CUES.items():
-        total, words = 0, []
-        for cue in type_cues:
-            if cue.token:
-                found = sorted(t for t in token_set if cue.pattern.match(t))
-            else:
-                found = list(dict.fromkeys(m.group(0) for m in cue.pattern.finditer(key)))
+    scores = dict.fromkeys(PRIORITY, 0)
+    cues: dict[str, list[str]] = {t: [] for t in PRIORITY}
+    seen: dict[str, int] = {}
+    for m in _WORD_RE.finditer(key):
+        word = m.group(0)
+        n = seen.get(word, 0)
+        if n >= MAX_REPEAT:
+            continue
+        seen[word] = n + 1
+        for type_, weight in _WORD_TYPES[word]:
+            scores[type_] += weight
+            if n == 0:
+                cues[type_].append(word)
+    for type_, patterns in PATTERN_CUES.items():
+        for regex, weight in patterns:
+            found = [m.group(0) for m in regex.finditer(key)][:MAX_REPEAT]
             if found:
-                total += cue.weight * min(len(found), 3)
-                words.extend(found)
-        scores[type_], cues[type_] = total, words
+                scores[type_] += weight * len(found)
+                cues[type_].extend(dict.fromkeys(found))
+    token_set = set(tokens)
+    for type_, words in TOKEN_CUES.items():
+        for word, weight in words.items():
+            if word in token_set:
+                scores[type_] += weight
+                cues[type_].append(word)
     background = scores.pop("background")
     best = max(PRIORITY[:-1], key=lambda t: (scores[t], -PRIORITY.index(t)))
-    if scores[best] == 0:
-        return "background", cues["background"][:5]
-    if best == "measure" and background >= scores["measure"]:
+    if scores[best] == 0 or (best == "measure" and background >= scores["measure"]):
         return "background", cues["background"][:5]
     return best, cues[best][:5]

@@ -158,7 +158,7 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         print(f"text: {result['files']} files, {result['chars']:,} characters, {result['clauses']:,} clauses "
-              f"(x{result['repeat']} passes)")
+              f"(best of {result['repeat']} passes; segmenter {result['segmenter']})")
         print(f"raw jieba.lcut:     {result['jieba_chars_per_s']:>12,.0f} chars/s")
         print(f"whole pipeline:     {result['pipeline_chars_per_s']:>12,.0f} chars/s "
               f"({result['ratio']:.2f} of raw jieba)")

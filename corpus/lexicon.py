@@ -16,10 +16,9 @@ misses a term nested inside a longer dictionary word (生态修复 inside
 """
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from corpus.normalize import match_key
 
@@ -55,6 +54,7 @@ class Term:
 
 _JIEBA_LOCK = threading.Lock()
 _JIEBA_WORDS: set[str] = set()
+_RJIEBA_WORDS: set[str] = set()
 
 
 def jieba_module():
@@ -71,18 +71,46 @@ def jieba_module():
     return jieba
 
 
+def _word_freq(word: str) -> int:
+    return max(2000, 500 * len(word))
+
+
 def _add_words(jieba, words: Iterable[str]) -> None:
+    """Add user words to jieba and, when installed, to rjieba, so both segment alike."""
+    rjieba = _rjieba()
     for word in words:
         word = word.strip()
-        if word and word not in _JIEBA_WORDS and not word.isascii() and len(word) >= 2:
-            jieba.add_word(word, freq=max(2000, 500 * len(word)))
+        if not word or word.isascii() or len(word) < 2:
+            continue
+        if word not in _JIEBA_WORDS:
+            jieba.add_word(word, freq=_word_freq(word))
             _JIEBA_WORDS.add(word)
+        if rjieba is not None and word not in _RJIEBA_WORDS:
+            rjieba.add_word(word, _word_freq(word), None)
+            _RJIEBA_WORDS.add(word)
 
 
 def add_user_words(words: Iterable[str]) -> None:
     jieba = jieba_module()
     with _JIEBA_LOCK:
         _add_words(jieba, words)
+
+
+def _rjieba():
+    try:
+        import rjieba
+    except ImportError:      # a platform without the wheel: fall back to pure-Python jieba
+        return None
+    return rjieba
+
+
+def segmenter() -> tuple[str, Callable[[str], list[str]]]:
+    """(name, cut function): rjieba (jieba-rs, same dictionary and user words, ~40x faster) or jieba.lcut."""
+    jieba = jieba_module()
+    rjieba = _rjieba()
+    if rjieba is not None:
+        return "rjieba", rjieba.cut
+    return "jieba", jieba.lcut
 
 
 class ConceptIndex:
@@ -104,20 +132,23 @@ class ConceptIndex:
         self.by_prefix: dict[str, list[Term]] = {}
         for term in sorted(self.terms, key=lambda t: -len(t.key)):
             self.by_prefix.setdefault(term.key[:2], []).append(term)
-        prefixes = sorted(self.by_prefix, key=len, reverse=True)
-        self._finder = re.compile("(?=(" + "|".join(map(re.escape, prefixes)) + "))") if prefixes else None
+        self.max_len = max((len(t.key) for t in self.terms), default=0)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
     def find(self, key: str) -> list[tuple[int, int, Term]]:
         """(start, end, term) for every term occurrence in ``key``; English terms need word boundaries."""
-        if self._finder is None:
+        by_prefix = self.by_prefix
+        if not by_prefix:
             return []
         hits = []
-        for m in self._finder.finditer(key):
-            pos = m.start()
-            for term in self.by_prefix[m.group(1)]:
+        get = by_prefix.get
+        for pos in range(len(key) - 1):
+            bucket = get(key[pos:pos + 2])
+            if bucket is None:
+                continue
+            for term in bucket:
                 if key.startswith(term.key, pos):
                     end = pos + len(term.key)
                     if term.key.isascii() and (_word_char(key, pos - 1) or _word_char(key, end)):

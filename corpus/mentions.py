@@ -56,7 +56,9 @@ def _title_value(title: str) -> str:
 
 
 def find_doc_numbers(key: str, text: str) -> list[Mention]:
-    out = []
+    out: list[Mention] = []
+    if "号" not in key and "-" not in key and "—" not in key:
+        return out          # every 文号 form ends in 号 or has a year after a dash
     for m in _DOC_NUMBER_RE.finditer(key):
         out.append(Mention("doc_number", text[m.start():m.end()], m.start(), m.end(),
                            normalize_number(text[m.start():m.end()])))
