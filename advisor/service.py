@@ -72,9 +72,10 @@ class Advisor:
         """Where a low potential leads (seed 000 §4.3), as cited data; every clause must resolve now."""
         data = yaml.safe_load((DATA / "potential.yaml").read_text(encoding="utf-8"))
         self.potential.levels = {"high": float(data["levels"]["high"]), "low": float(data["levels"]["low"])}
+        self.potential_sources = self.resolver.sources(data.get("sources", []), cited_by="advisor/data/potential.yaml")
         low = data["low_potential"]
         for add in low["adds"]:
-            self.resolver.sources(add["sources"], cited_by=low["rule"])
+            self.resolver.sources(add["sources"], cited_by=add["rule"])
         return low
 
     # -- one mine -------------------------------------------------------
@@ -93,8 +94,8 @@ class Advisor:
                 continue
             if any(profile.get(f) not in vals for f, vals in (a.get("requires") or {}).items()):
                 continue
-            out.append(Finding(a["kind"], a["value"], self.low["rule"], text + a.get("explanation_zh", ""),
-                               tuple(a["sources"])))
+            out.append(Finding(a["kind"], a["value"], a["rule"], text + a.get("explanation_zh", ""),
+                               tuple(a["sources"]), a.get("weight")))
         return out
 
     def _item(self, section: str, item: Item) -> dict[str, Any]:
@@ -112,6 +113,7 @@ class Advisor:
         ev = self.ruleset.evaluate(p, as_of=parse_as_of(as_of), explain=explain)
         w = weights or self.weights
         pot = self.potential.evaluate(p, w, "entropy" if weights else self.weights_method)
+        pot["sources"] = self.potential_sources
         col = Collector(self._reason)
         for f in findings_from(ev.conclusions):
             col.add(f)
@@ -153,7 +155,8 @@ class Advisor:
             advice["responsibility"] = {
                 "label_zh": "；".join(self.labels(i.id)["zh"] for i in resp),
                 "ids": [i.id for i in resp],
-                "reasons": [r for i in resp for r in i.reasons],
+                # Several concepts share this one section: each reason says which one it supports.
+                "reasons": [r | {"about": i.id} for i in resp for r in i.reasons],
             }
         else:
             advice["responsibility"] = None

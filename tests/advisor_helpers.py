@@ -129,7 +129,9 @@ def fake_rules() -> list[FakeRule]:
 
 FAKE_CLAUSES = ["bj-mine-plan-2021~art_36", "bj-mine-plan-2021~art_23", "bj-mine-plan-2021~art_55",
                 "bj-mine-plan-2021~art_47", "bj-mine-plan-2021~art_65", "bj-mine-plan-2021~art_66",
-                "cn-mnr-2019-6~art_12", "bj-mine-plan-2021~art_63", "bj-mine-plan-2021~art_70"]
+                "cn-mnr-2019-6~art_12", "bj-mine-plan-2021~art_63", "bj-mine-plan-2021~art_70",
+                "research-wu-2025-abandoned-mine-utilization~art_24", "research-wu-2025-abandoned-mine-utilization~art_27",
+                "research-wu-2025-abandoned-mine-utilization~art_29"]
 
 
 def fake_advisor(cases=()):

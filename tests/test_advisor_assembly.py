@@ -11,7 +11,7 @@ import random
 import pytest
 
 from advisor import ProfileError, UnresolvedSourceError
-from advisor_helpers import FakeKB, FakeRuleSet, fake_advisor, fake_rules
+from advisor_helpers import FAKE_CLAUSES, FakeKB, FakeRuleSet, fake_advisor, fake_rules
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +93,29 @@ def test_low_potential_in_beijing_adds_the_cited_public_funding_and_bundling(adv
     assert "public_commercial_bundling" in [i["id"] for i in a["incentives"]]
     assert "government_restores_historical" in a["responsibility"]["ids"]
     reason = next(i for i in a["incentives"] if i["id"] == "public_commercial_bundling")["reasons"][0]
-    assert reason["rule"] == "advisor.potential.low" and reason["sources"][0]["clause_id"] == "bj-mine-plan-2021~art_70"
+    assert reason["rule"] == "advisor.potential.low.bj_bundling"
+    assert reason["sources"][0]["clause_id"] == "bj-mine-plan-2021~art_70"
+
+
+def test_low_potential_anywhere_recommends_protection_and_natural_recovery_citing_seed_000(adv):
+    a = adv.advise({"id": "m", "province": "甘肃", "responsible_party": "none", "location_zone": "remote_mountain",
+                    "road_access": "poor", "distance_to_city_km": 70, "control_zones": ["ecological_redline"],
+                    "hazards": ["landslide"], "hazard_threatens_people": True, "pollution": ["soil_heavy_metal"],
+                    "terrain": ["goaf_subsidence"], "public_support": "low"})
+    assert a["potential"]["level"] == "low"
+    closure = next(m for m in a["utilization_models"] if m["id"] == "natural_closure")
+    assert closure["reasons"][0]["sources"][0]["clause_id"] == "research-wu-2025-abandoned-mine-utilization~art_29"
+    assert closure["score_breakdown"]["potential_kind"] == "protective"
+    assert "government_restores_historical" in a["responsibility"]["ids"]
+    assert "public_commercial_bundling" not in [i["id"] for i in a["incentives"]]  # a Beijing clause
 
 
 def test_an_unresolved_source_is_an_error_not_a_silent_gap():
     from advisor import Advisor
 
     with pytest.raises(UnresolvedSourceError, match="art_70"):
-        Advisor(FakeKB(["bj-mine-plan-2021~art_63"]), ruleset=FakeRuleSet(fake_rules()), cases=[])
+        Advisor(FakeKB([c for c in FAKE_CLAUSES if not c.endswith("art_70")]), ruleset=FakeRuleSet(fake_rules()),
+                cases=[])
 
 
 def test_bad_profile_raises_profile_error_before_any_rule_runs(adv):
