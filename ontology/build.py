@@ -132,6 +132,7 @@ class _Model:
             (r["p"], r["t"].value if r["t"] else None, r["n"].value if r["n"] else None) for r in self._q(
                 "SELECT ?p ?t ?n WHERE { ?p a mk:ResponsibilityPrinciple . OPTIONAL { ?p mk:setByTitle ?t } "
                 "OPTIONAL { ?p mk:setByNumber ?n } FILTER(BOUND(?t) || BOUND(?n)) }")]
+        self.cases = {ns.local_name(r["c"].value) for r in self._q("SELECT ?c WHERE { ?c a mk:Case }")}
         self.contract_values = {(r["f"].value, r["v"].value): ns.local_name(r["c"].value) for r in self._q(
             "SELECT ?c ?f ?v WHERE { ?c mk:contractField ?f ; mk:contractValue ?v }")}
         self.cites_clause = [(r["s"], r["c"].value) for r in self._q("SELECT ?s ?c WHERE { ?s mk:citesClause ?c }")]
@@ -170,6 +171,10 @@ class _Instances:
 
     def concept(self, cid: str) -> ox.NamedNode | None:
         return M(cid) if cid in self.model.concepts else None
+
+    def topic(self, cid: str) -> ox.NamedNode | None:
+        """What a clause can be about: a concept or a precedent case (both carry labels the tagger finds)."""
+        return M(cid) if cid in self.model.concepts or cid in self.model.cases else None
 
     def resolve_document(self, target: str) -> str | None:
         target = target.strip()
@@ -246,7 +251,7 @@ class _Instances:
         add(cl, M("clauseType"), self.concept("clausetype_" + c.type))
         add(cl, M("status"), self.concept("docstatus_" + c.status))
         for cid in dict.fromkeys(c.concepts):
-            node = self.concept(cid)
+            node = self.topic(cid)
             if node is None:
                 self.report.unknown_concepts.setdefault(cid, []).append(c.id)
                 continue
