@@ -102,88 +102,103 @@ class Analysis:
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self.seg = segmenter(user_words)
         self.freq = self.seg.FREQ
-        self._sub_cache: dict[str, tuple[str, ...]] = {}
+        self._short: dict[str, list[tuple[int, str]]] = {}
+
+    def _cut(self, chunk: str) -> tuple[list[tuple[int, int]], dict[int, list[int]]]:
+        """jieba's dictionary-only cut of one chunk as (start, end) spans, and its word DAG.
+
+        The same algorithm as ``jieba.lcut(chunk, HMM=False)`` (best route
+        through the DAG of dictionary words, runs of Latin letters and digits
+        kept whole), done here so the DAG is available for :meth:`tokens`.
+        """
+        dag = self.seg.get_DAG(chunk)
+        route: dict[int, tuple[float, int]] = {}
+        self.seg.calc(chunk, dag, route)
+        spans: list[tuple[int, int]] = []
+        x, n, buf_start = 0, len(chunk), -1
+        while x < n:
+            y = route[x][1] + 1
+            if y - x == 1 and chunk[x].isascii() and chunk[x].isalnum():
+                if buf_start < 0:
+                    buf_start = x
+            else:
+                if buf_start >= 0:
+                    spans.append((buf_start, x))
+                    buf_start = -1
+                spans.append((x, y))
+            x = y
+        if buf_start >= 0:
+            spans.append((buf_start, n))
+        return spans, dag
+
+    def _chunks(self, text: str) -> Iterator[str]:
+        for chunk in _WORD_RE.findall(fold(text)):
+            yield chunk
+
+    @staticmethod
+    def _word(piece: str) -> str | None:
+        if piece.isascii():
+            piece = piece.strip("._-")
+            return normalize_latin(piece) if piece else None
+        return piece
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` in order (folded, punctuation dropped, English stemmed)."""
         out: list[str] = []
-        for chunk in _WORD_RE.findall(fold(text)):
+        for chunk in self._chunks(text):
             if chunk.isascii():
-                out.append(normalize_latin(chunk))
+                w = self._word(chunk)
+                if w:
+                    out.append(w)
                 continue
-            for w in self.seg.lcut(chunk, HMM=False):
-                if not w.strip():
-                    continue
-                if w.isascii():
-                    if _LATIN_RE.match(w):
-                        out.append(normalize_latin(w))
-                else:
+            spans, _ = self._cut(chunk)
+            for a, b in spans:
+                w = self._word(chunk[a:b])
+                if w:
                     out.append(w)
         return out
 
-    def subwords(self, word: str) -> tuple[str, ...]:
-        """Dictionary words strictly inside ``word`` (光伏 in 光伏电站), for same-position indexing."""
-        subs = self._sub_cache.get(word)
-        if subs is None:
-            found = []
-            n = len(word)
-            if n > 2 and not word.isascii():
-                for size in range(2, n):
-                    for i in range(0, n - size + 1):
-                        piece = word[i:i + size]
-                        if self.freq.get(piece) and piece not in found:
-                            found.append(piece)
-            subs = tuple(found)
-            if len(self._sub_cache) < 200_000:
-                self._sub_cache[word] = subs
-        return subs
+    def cached_tokens(self, text: str) -> list[tuple[int, str]] | Iterator[tuple[int, str]]:
+        """:meth:`tokens`, remembered for short strings: a document's title and issuer repeat on every clause."""
+        if len(text) > 64:
+            return self.tokens(text)
+        hit = self._short.get(text)
+        if hit is None:
+            hit = list(self.tokens(text))
+            if len(self._short) < 50_000:
+                self._short[text] = hit
+        return hit
 
     def tokens(self, text: str) -> Iterator[tuple[int, str]]:
-        """(position, token) pairs: each word, then its sub-words at the same position."""
-        for pos, w in enumerate(self.words(text)):
-            yield pos, w
-            for sub in self.subwords(w):
-                yield pos, sub
+        """(position, token): each word in order, plus every other dictionary word starting inside it.
 
-
-_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-
-
-def bigrams(text: str, folded: bool = False) -> list[str]:
-    """Overlapping character pairs of every Chinese run (a lone character stands for itself).
-
-    The word index misses a query word that the index cut differently in
-    context (废弃地 in 矿山废弃|地上); a phrase of bigrams matches any place
-    where the characters occur in sequence, like FTS5's trigrams but able to
-    match two-character words (光伏).
-    """
-    out: list[str] = []
-    for run in _CJK_RUN_RE.findall(text if folded else fold(text)):
-        if len(run) == 1:
-            out.append(run)
-        else:
-            out.extend(run[i:i + 2] for i in range(len(run) - 1))
-    return out
-
-
-class BigramTokenizer(Tokenizer):
-    """Whoosh tokenizer over :func:`bigrams`, positions in order (phrases of bigrams match substrings)."""
-
-    def __eq__(self, other):
-        return isinstance(other, BigramTokenizer)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, gram in enumerate(bigrams(value)):
-            t.text = gram
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = t.endchar = start_char
-            yield t
+        The extra words sit at the position of the word they start in, so a
+        query word matches wherever its characters occur — inside a longer
+        word (生态修复 in 矿山生态修复) or across a boundary the cut drew
+        elsewhere (废弃地 in …废弃|地上…) — and phrases still line up.
+        """
+        pos = 0
+        for chunk in self._chunks(text):
+            if chunk.isascii():
+                w = self._word(chunk)
+                if w:
+                    yield pos, w
+                    pos += 1
+                continue
+            spans, dag = self._cut(chunk)
+            for a, b in spans:
+                w = self._word(chunk[a:b])
+                if not w:
+                    continue
+                yield pos, w
+                if b - a > 1 or not w.isascii():
+                    for k in range(a, b):
+                        for end in dag.get(k, ()):
+                            if end > k and (k, end + 1) != (a, b):
+                                piece = chunk[k:end + 1]
+                                if not piece.isascii():
+                                    yield pos, piece
+                pos += 1
 
 
 class JiebaTokenizer(Tokenizer):
@@ -200,7 +215,7 @@ class JiebaTokenizer(Tokenizer):
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         analysis = current_analysis()
-        for pos, word in analysis.tokens(value):
+        for pos, word in analysis.cached_tokens(value):
             t.text = word
             t.boost = 1.0
             t.stopped = False

@@ -1,16 +1,18 @@
-"""Filters and facet counts from the index's keyword postings, held as sets of document numbers.
+"""Filters and facet counts from the index's keyword postings, held as arrays of document numbers.
 
 Every filterable property (level, region, issuer, year, status, clause type,
-concept) is a keyword field, so its postings are the exact set of clauses with
-each value. Loading them once per searcher turns a filter into set unions and
-intersections and a facet count into ``len(value_set & matched)`` — C-speed
-set operations instead of a Python loop over every matched clause.
+concept) is a keyword field, so its postings are the exact clauses with each
+value. Loading them once per searcher turns a filter into a boolean vector and
+a facet count into ``matched[docs].sum()`` — numpy work, not a Python loop over
+every matched clause.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from search.query import QueryError
 
@@ -27,40 +29,44 @@ _REGION_SUFFIX_RE = re.compile(r"(省|市|自治区|壮族自治区|回族自治
 
 @dataclass
 class FacetTable:
-    values: dict[str, dict[str, frozenset[int]]]   # facet key -> value -> docnums
-    all_docs: frozenset[int]
+    values: dict[str, dict[str, np.ndarray]]   # facet key -> value -> doc numbers
+    n: int
 
     @classmethod
-    def load(cls, reader: Any) -> "FacetTable":
-        values: dict[str, dict[str, frozenset[int]]] = {}
+    def load(cls, reader: Any, postings) -> "FacetTable":
+        """``postings(field, text) -> (ids, weights)`` reads one posting list."""
+        values: dict[str, dict[str, np.ndarray]] = {}
         for key, fieldname in FACET_FIELDS.items():
-            table: dict[str, frozenset[int]] = {}
+            table: dict[str, np.ndarray] = {}
             if fieldname in reader.schema:
                 for raw in reader.lexicon(fieldname):
                     value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                    table[value] = frozenset(reader.postings(fieldname, raw).all_ids())
+                    table[value] = postings(fieldname, value)[0]
             values[key] = table
-        return cls(values, frozenset(reader.all_doc_ids()))
+        return cls(values, reader.doc_count_all())
 
-    def docs(self, key: str, value: str) -> frozenset[int]:
-        return self.values.get(key, {}).get(value, frozenset())
+    def docs(self, key: str, value: str) -> np.ndarray:
+        return self.values.get(key, {}).get(value, np.empty(0, np.int64))
 
-    def filter_set(self, filters: dict[str, Any] | None) -> set[int] | None:
-        """Document numbers allowed by ``filters`` (None: no filter). Values of one key are ORed."""
+    def mask_of(self, key: str, values) -> np.ndarray:
+        mask = np.zeros(self.n, bool)
+        for v in values:
+            mask[self.docs(key, v)] = True
+        return mask
+
+    def filter_mask(self, filters: dict[str, Any] | None) -> np.ndarray | None:
+        """Clauses allowed by ``filters`` (None: no filter). Values of one key are ORed, keys ANDed."""
         if not filters:
             return None
-        allowed: frozenset[int] | set[int] = self.all_docs
+        allowed = np.ones(self.n, bool)
         for raw_key, raw_value in filters.items():
             key = FILTER_ALIASES.get(raw_key, raw_key)
             if key not in FACET_FIELDS:
                 raise QueryError(f"unknown filter {raw_key!r}; filters are: {', '.join(FACET_FIELDS)}")
             wanted = raw_value if isinstance(raw_value, (list, tuple, set)) else [raw_value]
-            union: set[int] = set()
-            for value in wanted:
-                for v in self._expand(key, value):
-                    union |= self.docs(key, v)
-            allowed = allowed & union
-        return set(allowed)
+            expanded = [v for value in wanted for v in self._expand(key, value)]
+            allowed &= self.mask_of(key, expanded)
+        return allowed
 
     def _expand(self, key: str, value: Any) -> list[str]:
         """The index values one filter value stands for (a year range, 江西省 → 江西, mk:x → x)."""
@@ -83,15 +89,17 @@ class FacetTable:
             return [text, _REGION_SUFFIX_RE.sub("", text)]
         return [text]
 
-    def counts(self, matched: set[int] | frozenset[int], top: int = 30) -> dict[str, dict[str, int]]:
+    def counts(self, matched: np.ndarray, top: int = 30) -> dict[str, dict[str, int]]:
         """Per facet, value -> number of matched clauses (largest first, at most ``top`` values)."""
         out: dict[str, dict[str, int]] = {}
+        any_match = bool(matched.any())
         for key, table in self.values.items():
             counted = []
-            for value, docs in table.items():
-                n = len(docs & matched) if len(docs) > len(matched) else len(matched & docs)
-                if n:
-                    counted.append((value, n))
+            if any_match:
+                for value, docs in table.items():
+                    n = int(np.count_nonzero(matched[docs]))
+                    if n:
+                        counted.append((value, n))
             if key == "year":
                 counted.sort(key=lambda vn: vn[0], reverse=True)
             else:

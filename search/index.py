@@ -27,7 +27,8 @@ with warnings.catch_warnings():  # whoosh-reloaded warns about an invalid escape
 
 from corpus.model import Clause, Document
 from minekb.progress import Progress, null_progress
-from search.analysis import Analysis, BigramTokenizer, JiebaTokenizer, doc_number_key, use_analysis
+from search.analysis import Analysis, JiebaTokenizer, doc_number_key, use_analysis
+from search.engine import PHRASES_FILE, phrase_line
 
 INDEX_DIRNAME = "index"
 TERMS_FILE = "terms.json"
@@ -43,11 +44,9 @@ ENDED_STATUSES = ("repealed", "superseded", "expired")
 #   issuer 0.5    same, and issuer names are mostly asked as filters
 #   number 8.0    a 文号 is an identifier: its document must come before any clause citing it
 #   cited 1.0     a clause that cites the 文号 is relevant, after the document itself
-#   grams 0.5     character pairs catch a word jieba cut differently in the clause; weaker
-#                 evidence than the same word, so it only decides when words do not match
 FIELD_BOOSTS: dict[str, float] = {
     "text": 1.0, "heading": 1.5, "concepts": 2.0, "title": 0.5, "issuer_text": 0.5,
-    "number_key": 8.0, "cited": 1.0, "grams": 0.5,
+    "number_key": 8.0, "cited": 1.0,
 }
 
 
@@ -57,10 +56,11 @@ def schema() -> Schema:
     return Schema(
         clause_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
-        text=TEXT(analyzer=zh, phrase=True, stored=True),
-        grams=TEXT(analyzer=BigramTokenizer(), phrase=True),
-        heading=TEXT(analyzer=zh, phrase=True, stored=True),
-        title=TEXT(analyzer=zh, phrase=True, stored=True),
+        # no positions: phrases are checked by search.engine against phrases.txt,
+        # which is exact and cheaper than Whoosh's per-posting position lists
+        text=TEXT(analyzer=zh, phrase=False, stored=True),
+        heading=TEXT(analyzer=zh, phrase=False, stored=True),
+        title=TEXT(analyzer=zh, phrase=False, stored=True),
         issuer_text=TEXT(analyzer=zh, phrase=False),
         concepts=KEYWORD(stored=True, commas=True, scorable=True),
         number=STORED(),
@@ -116,7 +116,6 @@ def clause_record(doc: Document, clause: Clause) -> dict[str, Any]:
         "clause_id": clause.id,
         "doc_id": doc.id,
         "text": clause.text,
-        "grams": clause.text,
         "heading": " / ".join(h for h in clause.heading_path if h),
         "title": doc.title,
         "issuer_text": doc.issuer or "",
@@ -174,14 +173,19 @@ def write_index(target: Path, records: Iterable[dict[str, Any]], terms: list[dic
     ix = windex.create_in(str(tmp), schema())
     writer = ix.writer(limitmb=256)
     count = 0
+    progress("search index", 0, total, "")
+    lines = open(tmp / PHRASES_FILE, "w", encoding="utf-8")
     try:
         for record in records:
             writer.add_document(**record)
+            lines.write(phrase_line(record["title"], record["heading"], record["text"]) + "\n")
             count += 1
             if count % 500 == 0:
                 progress("search index", count, total, record["clause_id"])
         writer.commit()
+        lines.close()
     except BaseException:
+        lines.close()
         writer.cancel()
         ix.close()
         shutil.rmtree(tmp, ignore_errors=True)

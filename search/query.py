@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from search.analysis import STOPWORDS, Analysis, bigrams, find_doc_numbers, fold
+from search.analysis import STOPWORDS, Analysis, find_doc_numbers, fold
 from search.index import FIELD_BOOSTS
 
 MAX_QUERY_CHARS = 256
@@ -155,11 +155,6 @@ class QueryBuilder:
                 parts.append(Q.Phrase(f, words, boost=FIELD_BOOSTS[f]))
             else:
                 parts.append(Q.And([Q.Term(f, w) for w in words], boost=FIELD_BOOSTS[f]))
-        joined = "".join(w for w in words if not w.isascii())
-        if len(joined) >= 2 and (phrase or len(words) == 1):
-            grams = bigrams(joined, folded=True)
-            parts.append(Q.Term("grams", grams[0], boost=FIELD_BOOSTS["grams"]) if len(grams) == 1
-                         else Q.Phrase("grams", grams, boost=FIELD_BOOSTS["grams"]))
         return Q.Or(parts)
 
     def _words_query(self, words: list[str], u: Understood) -> Q.Query | None:

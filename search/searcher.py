@@ -1,19 +1,20 @@
 """``Searcher``: clause search over one generation's index, in the contract's search-hit shape.
 
-One Whoosh searcher stays open for the life of the object (opening one per
-request costs more than most queries); a lock serializes its use, which costs
-nothing real since Whoosh is pure Python under the GIL, and makes the object
-safe to share across the threads of a WSGI server.
+The Whoosh index stays open for the life of the object (opening it per request
+costs more than most queries); queries are evaluated by ``search.engine``
+over its postings. A lock serializes use of the shared index files, which
+costs little (the work is numpy and the GIL) and makes one Searcher safe to
+share across the threads of a WSGI server.
 
-Ranking is BM25F over the text fields with the boosts in ``search.index``,
-then two multipliers applied to every match (Whoosh's ``final`` hook, so they
-act on all matches, not only a re-ranked head):
+Ranking is BM25F over the fields with the boosts in ``search.index``, then two
+multipliers on every match:
 
 * status: a clause of a repealed document keeps half its score — still found,
-  but after clauses in force with comparable evidence;
+  but after clauses in force with comparable evidence (unknown status, as for
+  ingested papers, 0.9: not known to be in force, not known to be ended);
 * intent: clauses of a type the query asks for (激励 → incentive) get ×1.6 —
   enough to lead among comparably relevant clauses, not enough to lift a clause
-  that merely is an incentive above one that answers the query.
+  that merely is an incentive above one that answers the query much better.
 """
 from __future__ import annotations
 
@@ -23,13 +24,14 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from whoosh import index as windex
-    from whoosh.collectors import FilterCollector, TopCollector
-    from whoosh.scoring import BM25F
 
-from search.analysis import Analysis
+from search.analysis import Analysis, fold
+from search.engine import VectorEngine
 from search.facets import FacetTable
 from search.highlight import highlight
 from search.index import META_FILE, TERMS_FILE, index_dir, user_words
@@ -41,35 +43,6 @@ MAX_OFFSET = 10_000
 STATUS_FACTORS = {"in_force": 1.0, "unknown": 0.9, "amended": 0.8, "draft": 0.7,
                   "superseded": 0.5, "expired": 0.5, "repealed": 0.5}
 INTENT_FACTOR = 1.6
-
-
-class RankedBM25F(BM25F):
-    """BM25F with per-clause multipliers for status and for the clause types a query implies."""
-
-    use_final = True
-
-    def __init__(self, status_factor: list[float], favoured: frozenset[int] | set[int] = frozenset()) -> None:
-        super().__init__(B=0.75, K1=1.2)
-        self.status_factor = status_factor
-        self.favoured = favoured
-
-    def final(self, searcher, docnum, score):
-        score *= self.status_factor[docnum]
-        if docnum in self.favoured:
-            score *= INTENT_FACTOR
-        return score
-
-
-class _RecordingTop(TopCollector):
-    """Keeps the top hits, and the number of every match (for the total and the facets)."""
-
-    def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        self.matched: list[int] = []
-
-    def collect(self, sub_docnum):
-        self.matched.append(self.offset + sub_docnum)
-        return super().collect(sub_docnum)
 
 
 class Searcher:
@@ -89,13 +62,11 @@ class Searcher:
         self._index = windex.open_dir(str(path))
         self._searcher = self._index.searcher()
         self._lock = threading.RLock()
-        self.facets = FacetTable.load(self._searcher.reader())
-        size = self._searcher.reader().doc_count_all()
-        self.status_factor = [1.0] * size
+        self.engine = VectorEngine(self._searcher, path)
+        self.facets = FacetTable.load(self._searcher.reader(), self.engine.postings)
+        self.status_factor = np.full(self.engine.n, STATUS_FACTORS["unknown"], np.float32)
         for status, docs in self.facets.values["status"].items():
-            factor = STATUS_FACTORS.get(status, 0.9)
-            for d in docs:
-                self.status_factor[d] = factor
+            self.status_factor[docs] = STATUS_FACTORS.get(status, STATUS_FACTORS["unknown"])
         self._speller: Speller | None = None
 
     @property
@@ -124,37 +95,43 @@ class Searcher:
         result: dict[str, Any] = {"query": query, "total": 0, "hits": [],
                                   "expanded_terms": understood.expanded_terms}
         with self._lock:
-            allowed = self.facets.filter_set(filters)
-            if understood.query is None or (allowed is not None and not allowed):
+            allowed = self.facets.filter_mask(filters)
+            if understood.query is None or (allowed is not None and not allowed.any()):
                 if facets:
-                    result["facets"] = self.facets.counts(set())
+                    result["facets"] = self.facets.counts(np.zeros(self.engine.n, bool))
                 return result
-            matched, hits = self._run(understood, understood.query, allowed, limit, offset)
-            if not matched and understood.relaxed is not None:
-                matched, hits = self._run(understood, understood.relaxed, allowed, limit, offset)
-                result["relaxed"] = bool(matched)
-            result["total"] = len(matched)
+            matched, total, hits = self._run(understood, understood.query, allowed, limit, offset)
+            if not total and understood.relaxed is not None:
+                matched, total, hits = self._run(understood, understood.relaxed, allowed, limit, offset)
+                result["relaxed"] = bool(total)
+            result["total"] = total
             result["hits"] = hits
             if facets:
-                result["facets"] = self.facets.counts(set(matched))
-            if not matched:
+                result["facets"] = self.facets.counts(matched)
+            if not total:
                 suggestion = self.did_you_mean(query, understood, filters)
                 if suggestion:
                     result["did_you_mean"] = suggestion
         return result
 
-    def _run(self, u: Understood, q, allowed: set[int] | None, limit: int, offset: int
-             ) -> tuple[list[int], list[dict[str, Any]]]:
-        favoured: set[int] = set()
-        for t in u.implied_types:
-            favoured |= self.facets.docs("clause_type", t)
-        self._searcher.weighting = RankedBM25F(self.status_factor, favoured)
-        top = _RecordingTop(limit=offset + limit)
-        collector = FilterCollector(top, allow=allowed) if allowed is not None else top
-        self._searcher.search_with_collector(q, collector)
-        results = collector.results()
-        hits = [self._hit(hit.fields(), hit.score, u) for hit in results[offset:offset + limit]]
-        return top.matched, hits
+    def _run(self, u: Understood, q, allowed: np.ndarray | None, limit: int, offset: int
+             ) -> tuple[np.ndarray, int, list[dict[str, Any]]]:
+        """(match mask, total, hits of the page): score everything, rank only the page's head."""
+        score, mask = self.engine.evaluate(q)
+        if allowed is not None:
+            mask &= allowed
+        final = score * self.status_factor
+        if u.implied_types:
+            favoured = self.facets.mask_of("clause_type", sorted(u.implied_types))
+            final = np.where(favoured, final * INTENT_FACTOR, final)
+        idx = np.flatnonzero(mask)
+        total = int(len(idx))
+        k = offset + limit
+        if total > k:
+            idx = idx[np.argpartition(-final[idx], k - 1)[:k]]
+        ranked = idx[np.lexsort((idx, -final[idx]))][offset:k]   # best first, ties in reading order
+        hits = [self._hit(self._searcher.stored_fields(int(d)), float(final[d]), u) for d in ranked]
+        return mask, total, hits
 
     def _hit(self, fields: dict[str, Any], score: float, u: Understood) -> dict[str, Any]:
         title = fields.get("title") or ""
@@ -190,8 +167,6 @@ class Searcher:
     def did_you_mean(self, query: str, u: Understood, filters: dict[str, Any] | None) -> str | None:
         """A corrected query that has hits, built by replacing unknown words with near index words."""
         speller = self.speller()
-        from search.analysis import fold
-
         corrected = fold(query)
         changed = False
         for word in u.words:
@@ -206,5 +181,5 @@ class Searcher:
             return None
         if check.query is None:
             return None
-        matched, _ = self._run(check, check.query, self.facets.filter_set(filters), 1, 0)
-        return corrected if matched else None
+        _, total, _ = self._run(check, check.query, self.facets.filter_mask(filters), 1, 0)
+        return corrected if total else None
