@@ -38,6 +38,8 @@ def facet_value_label(name: str, value: Any) -> str:
     prefix = _CATALOG_FACETS.get(name)
     if prefix and f"{prefix}{value}" in i18n.catalog():
         return i18n.gettext(f"{prefix}{value}")
+    if name == "region" and value == "CN":
+        return i18n.gettext("region.national")
     if name == "concept":
         return i18n.concept_label(str(value)) or str(value)
     return str(value)

@@ -24,7 +24,9 @@ def document_detail(doc: Document, documents: dict[str, Document]) -> dict[str, 
     """Metadata, relations both ways (with titles when the target is in the corpus) and the clause list."""
     data = document_summary(doc)
     data["metadata_origin"] = dict(doc.metadata_origin)
-    data["relations"] = [_relation(r.type, r.target, r.note, documents) for r in doc.relations]
+    declared = {r.target for r in doc.relations if r.type != "cites"}
+    data["relations"] = [_relation(r.type, r.target, r.note, documents) for r in doc.relations
+                         if r.type != "cites" or r.target not in declared]  # a cite of a declared basis adds nothing
     data["cited_by"] = [
         {"type": r.type, "doc_id": other.id, "title": other.title, "number": other.number, "note": r.note}
         for other in documents.values() if other.id != doc.id

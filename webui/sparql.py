@@ -5,7 +5,7 @@
 ``application/sparql-results+json`` (or ``text/csv``; N-Triples for CONSTRUCT /
 DESCRIBE). Updates are refused (``update=`` parameter, the
 ``application/sparql-update`` type, or update operations in the text) with 400.
-A query runs in a worker thread with a time limit (422 when exceeded) and at
+A query runs in a child process killed at the time limit (422 when exceeded) and at
 most ``SPARQL_MAX_ROWS`` rows are returned (``X-MineKB-Truncated: true`` says
 more existed). A browser gets an HTML page with a form and example queries.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import concurrent.futures
 import csv
 import io
+import multiprocessing
 import re
 import threading
 from pathlib import Path
@@ -30,7 +31,7 @@ _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|W
 _PROLOGUE = re.compile(r"^\s*(PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)", re.I)
 _COMMENT = re.compile(r"(?m)#[^\n<>]*$")
 _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="sparql")
-_BUSY = threading.BoundedSemaphore(4)   # queries running or waiting; more are refused at once
+_BUSY = threading.BoundedSemaphore(2)   # queries running at once (one per core); more get 503
 
 
 def is_update(text: str) -> bool:
@@ -95,28 +96,87 @@ def endpoint():
 
 
 def run_query(text: str) -> dict[str, Any]:
-    """Run ``text`` on the knowledge graph with the time and size limits; a plain result dict."""
+    """Run ``text`` on the knowledge graph within the time and size limits; a plain result dict.
+
+    On the embedded store the query runs in a forked child process that is
+    killed at the time limit: pyoxigraph cannot cancel a running query, and a
+    thread left running would burn a core for as long as the query lasts.
+    """
     timeout = float(current_app.config["SPARQL_TIMEOUT"])
     max_rows = int(current_app.config["SPARQL_MAX_ROWS"])
     graph = current_kb().graph
+    store = getattr(getattr(graph, "backend", None), "store", None)
     if not _BUSY.acquire(blocking=False):
-        raise APIError(422, "too many SPARQL queries are running; try again shortly")
-    future = _POOL.submit(_evaluate, graph, text, max_rows)
-    future.add_done_callback(lambda _f: _BUSY.release())
+        raise APIError(503, "too many SPARQL queries are running; try again in a few seconds")
     try:
-        return future.result(timeout=timeout)
-    except concurrent.futures.TimeoutError:
+        if type(store).__name__ == "Store":
+            from ontology.namespaces import sparql_prologue
+
+            outcome = _forked(store, sparql_prologue(text) + text, max_rows, timeout)
+        else:
+            outcome = _threaded(graph, text, max_rows, timeout)
+    finally:
+        _BUSY.release()
+    kind, payload = outcome
+    if kind == "ok":
+        return payload
+    if kind == "timeout":
         raise APIError(422, f"the query ran longer than the limit of {timeout:g} s; narrow it or add a LIMIT",
-                       [detail("timeout", "query")]) from None
+                       [detail("timeout", "query")])
+    raise APIError(400, str(payload), [detail(str(payload), "query")])
+
+
+def _forked(store: Any, text: str, max_rows: int, timeout: float) -> tuple[str, Any]:
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(store, text, max_rows, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            return ("timeout", None)
+        return receive.recv()
+    except EOFError:
+        return ("error", "the query process ended without an answer")
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(1)
+        receive.close()
+
+
+def _child(store: Any, text: str, max_rows: int, send: Any) -> None:
+    try:
+        send.send(("ok", normalize_result(store.query(text), max_rows)))
     except SyntaxError as exc:
-        raise APIError(400, f"SPARQL syntax error: {exc}", [detail(str(exc), "query")]) from None
+        send.send(("error", f"SPARQL syntax error: {exc}"))
     except (ValueError, TypeError, LookupError, OSError, RuntimeError) as exc:
-        raise APIError(400, f"the query could not be evaluated: {exc}", [detail(str(exc), "query")]) from None
+        send.send(("error", f"the query could not be evaluated: {exc}"))
+    finally:
+        send.close()
 
 
-def _evaluate(graph: Any, text: str, max_rows: int) -> dict[str, Any]:
-    result = graph.query(text)
-    return normalize_result(result, max_rows)
+def _threaded(graph: Any, text: str, max_rows: int, timeout: float) -> tuple[str, Any]:
+    """A graph behind a SPARQL server (which enforces its own limits): plain rows, typed as well as we can."""
+    future = _POOL.submit(graph.query, text)
+    try:
+        result = future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        return ("timeout", None)
+    except (SyntaxError, ValueError, LookupError, OSError, RuntimeError) as exc:
+        return ("error", f"the query could not be evaluated: {exc}")
+    if isinstance(result, bool):
+        return ("ok", {"kind": "ask", "boolean": result})
+    names = list(result[0]) if result else []
+    rows = [{k: _plain_term(v) for k, v in row.items() if v is not None} for row in result[:max_rows]]
+    return ("ok", {"kind": "select", "vars": names, "bindings": rows, "truncated": len(result) > max_rows})
+
+
+def _plain_term(value: Any) -> dict[str, str]:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if isinstance(value, str) and re.match(r"^(https?|urn):", value):
+        return {"type": "uri", "value": value}
+    return {"type": "literal", "value": text}
 
 
 def normalize_result(result: Any, max_rows: int) -> dict[str, Any]:

@@ -1,0 +1,233 @@
+"""The HTML pages: each renders from the knowledge base, in Chinese first and in English on request."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+from rules.schema import PROFILE_FIELDS
+from webui.forms import profile_query
+from webui_helpers import XUNWU_CASE, a_clause, app, client  # noqa: F401  (fixtures)
+
+
+def test_home_has_one_search_box_and_entry_points_for_each_kind_of_user(client):
+    html = client.get("/").get_data(as_text=True)
+    assert html.count('type="search"') == 1
+    for target in ('href="/advice"', 'href="/advice/batch"', 'href="/concepts"', 'href="/api"'):
+        assert target in html
+    assert '<html lang="zh-CN">' in html
+
+
+def test_search_page_shows_highlighted_hits_that_link_to_their_clause(client, kb):
+    response = client.get("/search?q=光伏")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<mark>" in html
+    linked = re.findall(r'href="/clauses/([^"]+)"', html)
+    assert linked and all(kb.clause(cid) is not None for cid in linked)
+
+
+def test_search_facets_narrow_the_results_and_count_them(client):
+    html = client.get("/search?q=光伏").get_data(as_text=True)
+    facet = re.search(r'href="(/search\?q=[^"]*clause_type=(\w+)[^"]*)"[^>]*>\s*\S+</a> <span class="count">(\d+)</span>',
+                      html)
+    assert facet, "no clause-type facet with a count"
+    narrowed = client.get(facet.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    types = set(re.findall(r'class="tag type-(\w+)"', narrowed))
+    assert types == {facet.group(2)}
+    assert len(re.findall(r'<li class="hit">', narrowed)) == min(int(facet.group(3)), 10)
+
+
+def test_search_paginates_beyond_the_first_page(client):
+    first = client.get("/search?q=矿山").get_data(as_text=True)
+    assert 'rel="next"' in first
+    second = client.get("/search?q=矿山&page=2").get_data(as_text=True)
+    assert 'rel="prev"' in second
+    ids = lambda html: set(re.findall(r'href="/clauses/([^"]+)"', html))  # noqa: E731
+    assert ids(first).isdisjoint(ids(second))
+
+
+def test_search_page_escapes_the_query_it_echoes(client):
+    html = client.get("/search?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_document_page_lists_metadata_and_every_clause_with_a_permanent_anchor(client, kb):
+    doc, _clause = a_clause(kb)
+    html = client.get(f"/documents/{doc.id}").get_data(as_text=True)
+    assert doc.title in html
+    if doc.number:
+        assert doc.number in html
+    for c in doc.clauses:
+        assert f'id="{c.path}"' in html and f'href="#{c.path}"' in html
+
+
+def test_document_page_marks_concept_mentions_with_links_to_the_concept(client, kb):
+    doc = max(kb.documents.values(), key=lambda d: sum(m.kind == "concept" for c in d.clauses for m in c.mentions))
+    values = {m.value for c in doc.clauses for m in c.mentions if m.kind == "concept" and m.value}
+    if not values:
+        pytest.skip("the corpus marks no concept mentions")
+    html = client.get(f"/documents/{doc.id}").get_data(as_text=True)
+    linked = set(re.findall(r'href="/concepts/(\w+)"[^>]*><mark class="m-concept">', html))
+    assert linked and linked <= values
+
+
+def test_clause_permalink_redirects_to_the_clause_in_its_document(client, kb):
+    doc, clause = a_clause(kb)
+    response = client.get(f"/clauses/{clause.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/documents/{doc.id}#{clause.path}")
+
+
+def test_documents_list_links_every_document(client, kb):
+    html = client.get("/documents").get_data(as_text=True)
+    for doc_id in kb.documents:
+        assert f'href="/documents/{doc_id}"' in html
+
+
+def test_advice_form_has_a_control_for_every_contract_field(client):
+    html = client.get("/advice").get_data(as_text=True)
+    for name in PROFILE_FIELDS:
+        assert f'name="{name}"' in html, name
+    assert 'action="/advice/result"' in html
+
+
+def test_advice_form_explains_values_with_the_ontology_definitions(client):
+    from ontology.labels import labels
+
+    html = client.get("/advice").get_data(as_text=True)
+    definition = labels("ecological_redline")["definition"]
+    assert definition and definition in html
+
+
+def test_advice_page_for_a_seed_case_shows_cited_advice_and_the_fingerprint_chart(client, kb):
+    advice = kb.advisor.advise(XUNWU_CASE)
+    html = client.get("/advice/result?" + profile_query(XUNWU_CASE)).get_data(as_text=True)
+    assert '<svg class="radar"' in html
+    measure = next(m for m in advice["measures"] if m["id"] == "three_level_joint_governance")
+    assert measure["label_zh"] in html
+    source = measure["reasons"][0]["sources"][0]
+    assert f'href="/clauses/{source["clause_id"]}"' in html
+    assert source["clause_text"][:20] in html
+    assert html.count("<details class=\"reasons\">") >= len(advice["measures"])
+
+
+def test_advice_page_links_to_downloads_what_if_and_province_comparison(client):
+    html = client.get("/advice/result?" + profile_query(XUNWU_CASE)).get_data(as_text=True)
+    for path in ("/advice/report.html?", "/advice/report.pdf?", "/advice/report.json?", "/advice/what-if?",
+                 "/advice/compare?"):
+        assert path in html
+
+
+def test_invalid_profile_returns_the_form_with_each_error_beside_its_field(client):
+    response = client.get("/advice/result?id=X1&area_ha=-3&mineral=unobtainium")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="form-errors"' in html
+    assert 'href="#f-area_ha"' in html and 'href="#f-mineral"' in html
+    assert 'value="-3"' in html  # what the user typed is kept
+
+
+def test_advice_downloads_as_json_and_html(client, kb):
+    query = profile_query(XUNWU_CASE)
+    as_json = client.get("/advice/report.json?" + query)
+    assert as_json.status_code == 200 and "attachment" in as_json.headers["Content-Disposition"]
+    assert as_json.get_json()["mine_id"] == XUNWU_CASE["id"]
+    as_html = client.get("/advice/report.html?" + query)
+    text = as_html.get_data(as_text=True)
+    assert as_html.mimetype == "text/html" and "<style>" in text and '<svg class="radar"' in text
+    assert "<details" not in text  # a report shows every reason without clicking
+
+
+@pytest.mark.slow
+def test_advice_downloads_as_a_pdf_with_the_mine_name(client):
+    pdf = client.get("/advice/report.pdf?" + profile_query(XUNWU_CASE))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
+    assert XUNWU_CASE["name"] in text
+
+
+def test_what_if_page_lists_the_items_that_change(client, kb):
+    query = profile_query(XUNWU_CASE, [("vf", "control_zones"), ("vv", "ecological_redline")])
+    result = kb.advisor.what_if(XUNWU_CASE, {"control_zones": ["ecological_redline"]})
+    html = client.get("/advice/what-if?" + query).get_data(as_text=True)
+    assert result["diff"], "the seed case should change when it lies in the ecological red line"
+    assert 'class="data diff"' in html
+    for d in result["diff"]:
+        if d.get("label_zh"):
+            assert d["label_zh"] in html
+
+
+def test_province_comparison_shows_the_provinces_side_by_side(client):
+    query = profile_query(XUNWU_CASE, [("provinces", "江西"), ("provinces", "北京")])
+    html = client.get("/advice/compare?" + query).get_data(as_text=True)
+    assert '<table class="data compare">' in html
+    assert "<th scope=\"col\">江西</th>" in html and "<th scope=\"col\">北京</th>" in html
+
+
+def test_concept_page_shows_labels_definition_hierarchy_and_rules(client, kb):
+    rule = next(r for r in kb.ruleset.rules if any(t.kind == "recommend" for t in r.then))
+    model = next(t.value for t in rule.then if t.kind == "recommend")
+    html = client.get(f"/concepts/{model}").get_data(as_text=True)
+    from ontology.labels import labels
+
+    assert labels(model)["zh"] in html
+    assert f'href="/rules/{rule.id}"' in html
+
+
+def test_concept_index_and_model_hierarchy_list_the_utilization_models(client):
+    from ontology.labels import all_concepts
+
+    models = [c for c in all_concepts().values() if "UtilizationModels" in c.schemes]
+    index = client.get("/concepts").get_data(as_text=True)
+    tree = client.get("/models").get_data(as_text=True)
+    for c in models:
+        assert f'href="/concepts/{c.id}"' in index and f'href="/concepts/{c.id}"' in tree
+
+
+def test_rules_browser_shows_a_rule_with_readable_conditions_sources_and_tests(client, kb):
+    rule = next(r for r in kb.ruleset.rules if r.tests)
+    html = client.get(f"/rules/{rule.id}").get_data(as_text=True)
+    assert rule.title_zh in html
+    for cid in rule.sources:
+        assert f'href="/clauses/{cid}"' in html
+    assert rule.tests[0].name in html
+    index = client.get("/rules").get_data(as_text=True)
+    assert f'href="/rules/{rule.id}"' in index
+
+
+def test_rules_browser_filters_by_province(client, kb):
+    html = client.get("/rules?region=Beijing").get_data(as_text=True)
+    jiangxi_only = [r for r in kb.ruleset.rules if r.region and "北京" not in r.region]
+    assert jiangxi_only
+    assert f'href="/rules/{jiangxi_only[0].id}"' not in html
+
+
+def test_every_page_is_also_json_with_format_json(client, kb):
+    doc, _ = a_clause(kb)
+    for path in ("/", f"/documents/{doc.id}", "/concepts", "/rules", "/search?q=光伏"):
+        response = client.get(path + ("&" if "?" in path else "?") + "format=json")
+        assert response.status_code == 200 and response.is_json, path
+
+
+def test_pages_render_in_english_after_the_switch(client):
+    switched = client.get("/lang/en?next=/advice")
+    assert switched.status_code == 302 and switched.headers["Location"].endswith("/advice")
+    html = client.get("/advice").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Get advice" in html and "Mineral" in html
+    back = client.get("/lang/zh?next=/advice")
+    assert back.status_code == 302
+    assert "生成建议" in client.get("/advice").get_data(as_text=True)
+
+
+def test_language_switch_only_redirects_within_the_site(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.get("/lang/en?" + urlencode({"next": target}))
+        assert response.headers["Location"] in ("/", "http://localhost/")
