@@ -160,7 +160,7 @@ class Searcher:
     def speller(self) -> Speller:
         with self._lock:
             if self._speller is None:
-                extra = [label for label in self.vocabulary.by_label]
+                extra = [w for label in self.vocabulary.by_label for w in {label, *label.split()}]
                 self._speller = Speller.from_reader(self._searcher.reader(), "text", extra)
             return self._speller
 
@@ -168,18 +168,21 @@ class Searcher:
         """A corrected query that has hits, built by replacing unknown words with near index words."""
         speller = self.speller()
         corrected = fold(query)
-        changed = False
         for word in u.words:
-            for wrong, right in speller.correct_run(word):
-                corrected = corrected.replace(wrong, right)
-                changed = True
-        if not changed or corrected == fold(query):
-            return None
+            options = speller.correct_run(word)
+            for wrong, right in options:
+                candidate = corrected.replace(wrong, right)
+                if self._has_hits(candidate, filters):
+                    corrected = candidate
+                    break
+        return corrected if corrected != fold(query) else None
+
+    def _has_hits(self, query: str, filters: dict[str, Any] | None) -> bool:
         try:
-            check = self.builder.understand(corrected)
+            check = self.builder.understand(query)
         except QueryError:
-            return None
+            return False
         if check.query is None:
-            return None
+            return False
         _, total, _ = self._run(check, check.query, self.facets.filter_mask(filters), 1, 0)
-        return corrected if total else None
+        return total > 0

@@ -46,13 +46,12 @@ class Speller:
         found.discard(word)
         return sorted((w for w in found if _one_edit(word, w)), key=lambda w: (-self.freq.get(w, 0), w))
 
-    def correct_run(self, run: str) -> list[tuple[str, str]]:
-        """Replacements (wrong, right) for the unknown pieces of one typed run, longest first."""
+    def correct_run(self, run: str, tries: int = 3) -> list[tuple[str, str]]:
+        """Candidate replacements (wrong, right) for the unknown piece of one typed run, best first."""
         if run in self.freq:
             return []
         if run.isascii():
-            cands = self.candidates(run)
-            return [(run, cands[0])] if cands else []
+            return [(run, c) for c in self.candidates(run)[:tries]]
         n = len(run)
         for size in range(min(n, 8), 1, -1):
             for i in range(0, n - size + 1):
@@ -61,7 +60,7 @@ class Speller:
                     continue
                 cands = [c for c in self.candidates(piece) if len(c) == len(piece)]
                 if cands:
-                    return [(piece, cands[0])]
+                    return [(piece, c) for c in cands[:tries]]
         return []
 
 
