@@ -129,7 +129,10 @@ class Annotator:
         mentions = sorted(doc._.minekb_mentions or [], key=lambda m: (m.start, -m.end, m.kind))
         clause.mentions = mentions
         clause.concepts = sorted({m.value for m in mentions if m.kind == "concept"})
-        clause.type, clause.type_cues = classify(doc.user_data["key"], doc.user_data["words"])
+        key = doc.user_data["key"]
+        sentences = [key[s.start_char:s.end_char] for s in doc.sents]
+        clause.type, clause.type_cues = classify(key, doc.user_data["words"], clause.heading_path[:-1], sentences,
+                                                 in_preamble=clause.path.startswith("preamble"))
         return clause
 
 

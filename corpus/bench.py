@@ -19,13 +19,20 @@ from corpus.ingest import expand_paths
 from corpus.loaders import LoadError, load_file
 
 
-def default_paths() -> list[Path]:
-    from minekb.kb import BUNDLED_CORPUS, REPO_ROOT
+def seeds_dir() -> Path | None:
+    """The seed texts beside the checkout (../shared/seeds) or $MINEKB_SEEDS, as tests/conftest.py finds them."""
+    from minekb.kb import REPO_ROOT
 
     seeds = REPO_ROOT.parent / "shared" / "seeds"
     if not seeds.is_dir():
         seeds = Path(os.environ.get("MINEKB_SEEDS", "/work/shared/seeds"))
-    return [p for p in (BUNDLED_CORPUS, seeds) if p.is_dir()]
+    return seeds if seeds.is_dir() else None
+
+
+def default_paths() -> list[Path]:
+    from minekb.kb import BUNDLED_CORPUS
+
+    return [p for p in (BUNDLED_CORPUS, seeds_dir()) if p is not None and p.is_dir()]
 
 
 def run_ingest_bench(paths: Iterable[str | Path] = (), repeat: int = 3) -> dict:

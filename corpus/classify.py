@@ -1,116 +1,180 @@
-"""Clause typing from modality and pattern cues (CLAUSE_TYPES of corpus.model).
+"""Clause typing from modality, sentence-pattern and heading cues (CLAUSE_TYPES of corpus.model).
 
-The cue table is data: for each type, regular expressions over the clause's
-match key and single-character modal *tokens* (可, 应, 须, 需, 要 — as jieba
-tokens, so 可持续 or 需求 do not count). Each type scores the weights of its
-distinct cues; the highest score wins, ties go to the earlier type of
-``PRIORITY`` (the more specific function). A clause with no normative cue is
-``background``; so is a clause whose only cues are programmatic verbs (开展,
-实施 …) when it reads as a report of what was done (已, 取得, 截至 …).
+Three kinds of evidence, all data in the tables below:
 
-The words that decided are returned as ``type_cues`` so every type can be
-explained. The typing guideline (what each type means, and which wins when a
-clause does several things) is in docs/corpus.md; the gold set in
+* **cue words** of each type in the clause's match key (鼓励 → incentive,
+  不得 → constraint, 应当 → obligation …), and single-character modals as
+  whole jieba *tokens* only (可 but not 可持续, 需 but not 需求);
+* **sentence patterns**: a sentence that opens with an action verb
+  (加强…, 建立…, 对于…，开展…) is a programme measure; a 谁X谁Y formula is a
+  principle; 到2025年…达到 is a target; ``X类主要包括`` is a definition;
+* **the clause's own headings** (its ancestors in the clause tree): a
+  paragraph under 基本原则 states a principle, under 具体目标 a target, under
+  完善资金保障 funding — the document's structure is evidence its authors gave.
+
+Descriptive markers (已, 取得, 了, 截至, 本文, 研究 …) score for ``background``,
+which wins over the weaker normative types (measure, funding, obligation,
+responsibility) when it scores at least as much: a report of what was done is
+background even when it names actions. The highest score wins; ties go to the
+earlier type of ``PRIORITY``. The words that decided are returned as
+``type_cues`` so every type can be explained.
+
+The typing guideline (what each type means, which wins when a clause does
+several things) is in docs/corpus.md; the gold set in
 tests/fixtures/corpus/gold_clause_types.yaml was typed by hand with it.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from corpus.model import CLAUSE_TYPES
 
 PRIORITY = ("principle", "definition", "constraint", "target", "incentive", "funding",
             "responsibility", "obligation", "measure", "background")
 assert set(PRIORITY) == set(CLAUSE_TYPES)
+WEAK = ("measure", "funding", "obligation", "responsibility")   # background beats these on a tie
 
-
-# Cue words: one alternation for all types (a single pass over the text), word -> (type, weight).
 WORD_CUES: dict[str, dict[str, int]] = {
-    "principle": {"原则": 2, "理念": 1, "坚持": 1},
-    "definition": {"是指": 5, "系指": 5, "所称": 5, "指的是": 5, "定义为": 5, "称为": 4, "统称": 4,
-                   "主要包括": 2, "包括以下": 2},
-    "constraint": {"不得": 4, "禁止": 4, "严禁": 4, "不准": 4, "不予": 4, "不允许": 4, "不能": 3, "不应": 4,
-                   "杜绝": 4, "封禁": 4, "严防": 3, "严格": 2, "限制": 2, "管控": 2, "底线": 2},
-    "target": {"目标": 2, "规划期内": 1},
-    "incentive": {"鼓励": 3, "激励": 3, "奖励": 3, "扶持": 3, "优惠": 3, "补助": 3, "补贴": 3, "减免": 3,
-                  "免征": 3, "优先供": 3, "予以支持": 3, "给予支持": 3, "享受": 3, "支持": 2, "允许": 2,
-                  "可以": 2, "可按": 2, "可由": 2, "可依法": 2, "可将": 2, "可采取": 2, "可通过": 2, "可用于": 2,
-                  "可在": 2, "可对外": 2, "赋予": 2, "盘活": 2, "差别化": 1, "收益": 1, "受益": 1},
-    "funding": {w: 2 for w in ("资金", "财政", "出资", "融资", "基金", "经费", "预算", "投资", "投入", "专项债",
-                                "贷款", "补偿费", "亿元", "万元")},
-    "responsibility": {"主体责任": 4, "责任主体": 4, "主责": 4, "牵头": 4, "职责": 4, "责任人": 4, "义务人": 4,
-                       "负责": 2, "责任": 2},
-    "obligation": {"应当": 4, "必须": 4, "务必": 4, "须按": 4, "应按照": 4, "应依法": 4,
-                   "亟需": 1, "亟须": 1, "急需": 1, "确保": 1},
-    "measure": {w: 1 for w in ("开展", "实施", "推进", "建立", "加强", "完善", "推动", "构建", "采取", "探索", "落实",
-                                "强化", "加快", "提升", "引导", "统筹", "整合", "健全", "制定", "组织", "治理", "修复",
-                                "建设", "打造", "培育", "拓展", "优化", "推行", "引入", "编制", "监测", "核查", "削坡",
-                                "回填", "覆土", "复绿", "造林", "植被", "建议")},
-    "background": {w: 1 for w in ("截至", "截止", "已经", "已有", "取得", "成效", "成果", "本文", "研究表明", "研究",
-                                   "显示", "表明", "近年来", "目前", "当前", "历史悠久", "主要有", "存在", "问题",
-                                   "现状", "分析", "调查", "统计", "共计", "总计", "年底", "年末", "位于", "属于",
-                                   "论文", "学者")},
+    "principle": {"基本原则": 3, "为指导": 3, "指导思想": 3, "坚持": 1, "理念": 1, "一矿一策": 3,
+                  "因地制宜": 1, "分类施策": 2, "guiding principle": 3},
+    "definition": {"是指": 6, "系指": 6, "所称": 6, "指的是": 6, "定义为": 6, "称为": 3, "适用于本": 6,
+                   "规划期为": 5, "基准年": 3, "范畴": 3, "表征": 2, "均属于": 3, "is defined as": 6, "refers to": 6},
+    "constraint": {"不得": 5, "禁止": 5, "严禁": 5, "不准": 5, "不予": 5, "不允许": 5, "不应": 5, "杜绝": 5,
+                   "封禁": 5, "取缔": 4, "查处": 4, "坚决防止": 5, "严防": 4, "严格评估": 3, "防止": 2,
+                   "严格控制": 4, "严格限制": 4, "prohibit": 5, "must not": 5, "shall not": 5, "forbidden": 5},
+    "target": {"规划期内": 2, "期间全面": 2, "基本建成": 3, "by 2025": 4, "by 2030": 4, "by 2035": 4},
+    "incentive": {"鼓励": 4, "激励": 3, "奖励": 3, "扶持": 3, "优惠": 3, "补助": 3, "补贴": 3, "减免": 3,
+                  "免征": 3, "优先供": 3, "予以支持": 3, "给予支持": 3, "享受": 2, "支持": 2, "允许": 4,
+                  "可以": 2, "可依法": 3, "可按": 2, "可由": 2, "可将": 2, "可根据": 3, "赋予": 4, "有权": 4,
+                  "流转使用": 3, "差别化": 2, "盘活": 2, "收益": 1, "受益": 1, "使用权": 2, "encourage": 4, "incentive": 3,
+                  "allowed to": 4, "may be": 2},
+    "funding": {"资金": 2, "财政": 2, "出资": 3, "融资": 3, "基金": 2, "经费": 3, "预算": 2, "专项债": 3,
+                "贷款": 3, "亿元": 2, "投融资": 3, "资金保障": 3, "financial": 3, "financing": 3,
+                "funds": 2, "funding": 2, "bonds": 3},
+    "responsibility": {"主体责任": 4, "责任主体": 3, "主责": 5, "牵头": 4, "职责": 2, "责任人": 4,
+                       "义务人": 4, "负责": 3, "权责": 3, "responsible for": 5, "responsibility": 3},
+    "obligation": {"必须": 5, "务必": 5, "须按": 5, "应按照": 5, "应依法": 5, "应从": 4, "应以": 4,
+                   "应基于": 4, "应加快": 4, "应根据": 4, "需消除": 4, "需主动": 4, "确保": 1,
+                   "should": 4, "must": 5, "shall": 5},
+    "measure": {"建议": 3, "it is recommended": 5, "recommended to": 5},
+    "background": {"截至": 2, "已经": 2, "已有": 2, "取得": 2, "成效": 1, "成果": 1, "本文": 3, "研究表明": 3,
+                   "研究": 1, "显示": 1, "表明": 1, "近年来": 1, "目前": 1, "当前": 1, "历史悠久": 2,
+                   "主要有": 1, "存在": 1, "问题": 1, "现状": 1, "分析": 1, "共计": 2, "总计": 2, "年底": 1,
+                   "年末": 1, "位于": 2, "属于": 1, "学者": 2, "案例": 1, "实践中": 1, "率先": 1, "成为": 1,
+                   "印发": 1, "颁布": 2, "发布": 1, "通过": 0, "this paper": 3, "this study": 3, "were": 1,
+                   "was": 1, "has been": 1, "have been": 1},
 }
-# Structural patterns (literal first characters keep them fast): type -> [(regex, weight)].
 PATTERN_CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
-    "principle": [(re.compile(r"谁[\u4e00-\u9fff]{1,2}[，,、\s]?谁[\u4e00-\u9fff]{1,2}"), 5),
-                  (re.compile(r"宜([\u4e00-\u9fff])则\1"), 5),
-                  (re.compile(r"坚持[^。；]{1,20}为主"), 3)],
-    "definition": [(re.compile(r"^[^，。]{2,12}(?:类|是)主要包括"), 5)],
-    "constraint": [(re.compile(r"除[^。；]{1,30}外"), 2)],
+    "principle": [(re.compile(r"谁[\u4e00-\u9fff]{1,2}[，,、\s]?谁[\u4e00-\u9fff]{1,2}"), 4),
+                  (re.compile(r"[宜益]([\u4e00-\u9fff])则\1"), 5),
+                  (re.compile(r"(?:^|[。；])坚持[^。；]{1,20}"), 3),
+                  (re.compile(r"(?:是|为)[^。；]{0,12}基本原则"), 4),
+                  (re.compile(r"^以[^。；]{2,30}为(?:根本)?指导"), 4)],
+    "definition": [(re.compile(r"(?:^|[。；]|\d)[^，。；]{1,12}(?:类|面积|范围)(?:主要)?(?:包括|含)"), 6),
+                   (re.compile(r"确定[^。；]{1,20}(?:类别|类型)"), 4),
+                   (re.compile(r"^[^，。：:]{1,8}类[：:]"), 4)],
+    "constraint": [(re.compile(r"除[^。；]{1,30}外"), 3)],
+    # 可 as a permission, not inside 可持续, 可能, 可行, 认可, 许可, 不可 …
+    "incentive": [(re.compile(r"(?<![认许不无宁即])可(?![持能行见视控靠观信比是惜爱塑燃谓知以利])"), 2)],
     "target": [(re.compile(r"到\s*20\d{2}\s*年(?:底|末)?[^。；]{0,60}(?:达到|完成|实现|全部|不低于|超过|提高|降低|"
-                           r"减少|消除|形成|建成|累计)"), 6),
-               (re.compile(r"(?:率|比例|面积|数量)(?:达到|提高到|不低于|超过)\s*\d"), 4)],
-    "responsibility": [(re.compile(r"由[^。；，]{1,20}负责|负责[^。；]{0,4}(?:实施|组织|开展|治理|修复)|"
-                                   r"承担[^。；]{0,10}责任"), 4)],
-    "obligation": [(re.compile(r"要求[^。；]{0,6}(?:必须|应)"), 4)],
-    "background": [(re.compile(r"已(?![经有])"), 1)],
+                           r"减少|消除|形成|建成|累计)"), 7),
+               (re.compile(r"(?:率|比例)(?:达到|提高到|不低于|超过)\s*\d"), 4),
+               (re.compile(r"(?:“十[一二三四五六]五”|规划)期间[，,]"), 3)],
+    "obligation": [(re.compile(r"(?<![适响反相供对感])应当"), 5)],
+    "responsibility": [(re.compile(r"由[^。；，]{1,20}(?:负责|承担|出资|主导)|承担[^。；]{0,10}责任|"
+                                   r"以[^。；]{1,8}为(?:责任)?主体"), 4)],
+    "background": [(re.compile(r"已(?![经有])"), 1),
+                   (re.compile(r"(?:19|20)\d{2}\s*年[^。；]{0,30}(?:印发|颁布|发布|通过|施行|提出)"), 2)],
 }
-# Single-character modals count only as whole jieba tokens (可 but not 可持续, 需 but not 需求).
 TOKEN_CUES: dict[str, dict[str, int]] = {
-    "incentive": {"可": 2},
-    "obligation": {"应": 2, "须": 2, "需": 2, "需要": 2, "要": 2},
-    "background": {"了": 1},
+    "obligation": {"应": 3, "须": 3, "需": 2, "需要": 1, "要": 1},
+    "background": {"了": 2},
 }
+# Action verbs that open a sentence of a programme ("加强…", "对于…，开展…").
+ACTION_VERBS = (
+    "开展", "实施", "推进", "建立", "加强", "完善", "推动", "构建", "采取", "探索", "落实", "强化", "加快", "提升",
+    "引导", "统筹", "整合", "健全", "制定", "组织", "打造", "培育", "拓展", "优化", "推行", "引入", "编制",
+    "创新", "挖掘", "修复", "治理", "保护", "恢复", "加大", "依托", "支持", "结合", "围绕", "通过", "遵循",
+    "尊重", "综合", "衔接", "开发", "发展", "规范", "简化", "严格", "全面", "逐步", "积极", "深入", "大力",
+    "进一步", "充分", "科学", "合理", "推广", "研究", "调整", "明确", "将", "把", "对(?!于)", "以", "按照", "根据",
+    "implement", "establish", "strengthen", "promote", "improve", "develop", "build", "expand", "integrate",
+)
+_ACTION_RE = re.compile(r"^(?:对于?[^。；，]{1,40}[，,]|在[^。；，]{1,30}[，,]|针对[^。；，]{1,30}[，,])?"
+                        r"(?:" + "|".join(ACTION_VERBS) + ")")
+_NON_ACTION_START = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}(?:市|县|省|区|镇|村)(?:在|于|是|的|为|下辖|位于|积极|率先)|"
+                               r"矿产资源是|矿山生态修复是|废弃矿山是)")
+HEADING_CUES: dict[str, dict[str, int]] = {
+    "principle": {"原则": 3, "指导思想": 3, "理念": 2},
+    "target": {"目标": 3},
+    "funding": {"资金": 3, "财政": 3, "投入": 2},
+    "responsibility": {"责任": 3, "组织领导": 2, "职责": 3},
+    "definition": {"适用范围": 4, "规划期限": 4, "定义": 4, "术语": 4},
+    "measure": {"任务": 2, "部署": 2, "措施": 2, "工程": 2, "建议": 2, "路径": 1, "保障": 1},
+    "background": {"现状": 3, "形势": 2, "问题": 3, "进展": 3, "成效": 3, "概况": 3, "依据": 4, "背景": 3,
+                   "引言": 3, "研究": 2, "结论": 3, "结语": 3, "总结": 3, "模式": 1, "理论": 2, "历程": 3,
+                   "认知": 2, "溯源": 3, "差异": 2, "案例": 2, "情况": 2, "Introduction": 3, "Conclusion": 3,
+                   "Status": 3, "Challenges": 3, "Analysis": 3, "Results": 2, "Data": 2},
+}
+MAX_REPEAT = 3          # a cue counted at most this many times
+MIN_SCORE = 2           # one weak cue word alone does not make a clause normative
+PREAMBLE_WEIGHT = 3     # text before the first heading (序言, 摘要, 引言) is mostly context
 
 _WORD_TYPES: dict[str, list[tuple[str, int]]] = {}
 for _type, _words in WORD_CUES.items():
     for _word, _weight in _words.items():
         _WORD_TYPES.setdefault(_word, []).append((_type, _weight))
-_WORD_RE = re.compile("|".join(map(re.escape, sorted(_WORD_TYPES, key=len, reverse=True))))
-MAX_REPEAT = 3          # a cue word counted at most this many times
+_WORD_RE = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
+                               for w in sorted(_WORD_TYPES, key=len, reverse=True)))
+_SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 
 
-def classify(key: str, tokens: list[str]) -> tuple[str, list[str]]:
-    """(type, cue words) of one clause's match key and its jieba tokens."""
+def classify(key: str, tokens: list[str], headings: list[str] = (), sentences: list[str] | None = None,
+             in_preamble: bool = False) -> tuple[str, list[str]]:
+    """(type, cue words) of one clause: its match key, jieba tokens, ancestor headings and sentences."""
     scores = dict.fromkeys(PRIORITY, 0)
     cues: dict[str, list[str]] = {t: [] for t in PRIORITY}
+
+    def add(type_: str, weight: int, cue: str) -> None:
+        if weight:
+            scores[type_] += weight
+            if cue not in cues[type_]:
+                cues[type_].append(cue)
+
     seen: dict[str, int] = {}
     for m in _WORD_RE.finditer(key):
         word = m.group(0)
         n = seen.get(word, 0)
-        if n >= MAX_REPEAT:
-            continue
-        seen[word] = n + 1
-        for type_, weight in _WORD_TYPES[word]:
-            scores[type_] += weight
-            if n == 0:
-                cues[type_].append(word)
+        if n < MAX_REPEAT:
+            seen[word] = n + 1
+            for type_, weight in _WORD_TYPES[word]:
+                add(type_, weight, word)
     for type_, patterns in PATTERN_CUES.items():
         for regex, weight in patterns:
-            found = [m.group(0) for m in regex.finditer(key)][:MAX_REPEAT]
-            if found:
-                scores[type_] += weight * len(found)
-                cues[type_].extend(dict.fromkeys(found))
+            for m in list(regex.finditer(key))[:MAX_REPEAT]:
+                add(type_, weight, m.group(0).strip("。；")[:12])
     token_set = set(tokens)
     for type_, words in TOKEN_CUES.items():
         for word, weight in words.items():
             if word in token_set:
-                scores[type_] += weight
-                cues[type_].append(word)
+                add(type_, weight, word)
+    actions = 0
+    for sentence in (sentences if sentences is not None else _SENTENCE_RE.findall(key)):
+        sentence = sentence.strip()
+        if _ACTION_RE.match(sentence) and not _NON_ACTION_START.match(sentence):
+            actions += 1
+            if actions <= MAX_REPEAT:
+                add("measure", 2, sentence[:4])
+    # the nearest heading that says something decides the section context (a section refines its chapter)
+    for heading in reversed(list(headings)):
+        found = [(t, w, word) for t, words in HEADING_CUES.items() for word, w in words.items() if word in heading]
+        for type_, weight, word in found:
+            add(type_, weight, f"§{word}")
+        if found:
+            break
+    if in_preamble:
+        add("background", PREAMBLE_WEIGHT, "§preamble")
     background = scores.pop("background")
     best = max(PRIORITY[:-1], key=lambda t: (scores[t], -PRIORITY.index(t)))
-    if scores[best] == 0 or (best == "measure" and background >= scores["measure"]):
+    if scores[best] < MIN_SCORE or (best in WEAK and background >= scores[best]) or background > 2 * scores[best]:
         return "background", cues["background"][:5]
     return best, cues[best][:5]

@@ -47,6 +47,45 @@ def register_bench(bench_subparsers) -> None:
     p.add_argument("--repeat", type=int, default=3, help="passes over the text (default 3)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_bench_ingest)
+    register_classify_bench(bench_subparsers)
+
+
+def register_classify_bench(bench_subparsers) -> None:
+    p = bench_subparsers.add_parser(
+        "classify", help="precision/recall/F1 of clause typing on the hand-typed gold set of seed clauses",
+        description="Parse and annotate the seeds named by tests/fixtures/corpus/gold_clause_types.yaml and "
+                    "print precision, recall and F1 per clause type.")
+    p.add_argument("--seeds", metavar="DIR", help="folder of the seed texts (default: ../shared/seeds)")
+    p.add_argument("--errors", action="store_true", help="also list every clause typed differently from the gold set")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_bench_classify)
+
+
+def cmd_bench_classify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from corpus.bench import seeds_dir
+    from corpus.evaluation import GoldSetError, evaluate
+    from minekb.kb import concept_terms
+
+    seeds = Path(args.seeds) if args.seeds else seeds_dir()
+    if seeds is None or not seeds.is_dir():
+        raise CLIError("seed folder not found; pass --seeds DIR")
+    try:
+        result = evaluate(seeds, terms=concept_terms())
+    except (GoldSetError, OSError) as exc:
+        raise CLIError(str(exc)) from None
+    if args.json:
+        print(json.dumps({"total": result.total, "accuracy": result.accuracy, "macro_f1": result.macro_f1,
+                          "types": {t: {"support": s.support, "precision": s.precision, "recall": s.recall,
+                                        "f1": s.f1} for t, s in result.scores.items()},
+                          "errors": result.errors if args.errors else None}, ensure_ascii=False, indent=1))
+        return 0
+    print(result.table())
+    if args.errors:
+        for e in result.errors:
+            print(f"{e['clause']}: expected {e['expected']}, got {e['predicted']} {e['cues']} — {e['text']}")
+    return 0
 
 
 def _open_kb():

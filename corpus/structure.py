@@ -235,8 +235,9 @@ class _Parser:
                 i += 1
                 continue
             m = match_heading(line)
-            if m is not None and self.bridging and m.kind not in ("art", "table", "chap"):
-                m = None          # a number right after a page break inside a sentence is text
+            if m is not None and self.bridging and m.kind not in ("art", "table", "chap") \
+                    and not any(node.style == m.style for node in self.stack):
+                m = None          # a new numbering level right after a page break inside a sentence is text
             if m is not None and self.accept(m, line):
                 if m.kind not in ("art", "table") and m.rest and not ends_sentence(m.rest) \
                         and len(line) >= 0.8 * self.width and nxt and len(nxt) < 0.4 * self.width \
