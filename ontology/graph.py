@@ -147,7 +147,7 @@ class KnowledgeGraph:
             OPTIONAL {{ <{iri}> skos:prefLabel ?zh FILTER(LANG(?zh) = "zh") }}
             OPTIONAL {{ <{iri}> skos:prefLabel ?en FILTER(LANG(?en) = "en") }}
             OPTIONAL {{ <{iri}> skos:definition ?d }} }} LIMIT 1""")[0]
-        members = self.rows(f"""SELECT ?c ?zh ?en (GROUP_CONCAT(?b; separator=" ") AS ?broader) ?top WHERE {{
+        members = self.rows(f"""SELECT ?c ?zh ?en (GROUP_CONCAT(STR(?b); separator=" ") AS ?broader) ?top WHERE {{
             ?c skos:inScheme <{iri}> .
             OPTIONAL {{ ?c skos:prefLabel ?zh FILTER(LANG(?zh) = "zh") }}
             OPTIONAL {{ ?c skos:prefLabel ?en FILTER(LANG(?en) = "en") }}

@@ -1,0 +1,60 @@
+"""The ontology commands: sparql (text, file, example), export, check; clean errors."""
+from __future__ import annotations
+
+import json
+
+import rdflib
+
+from minekb.cli import main
+
+
+def _run(kb_home, capsys, *argv):
+    code = main(["--home", str(kb_home.path), *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_sparql_runs_a_documented_example_as_a_table(kb_home, capsys):
+    code, out, err = _run(kb_home, capsys, "sparql", "--example", "implements_mnr_2019_6")
+    assert code == 0
+    header, *rows = out.strip().splitlines()
+    assert header.split("\t")[:2] == ["doc", "number"]
+    assert any("赣自然资规〔2020〕1号" in r for r in rows) and "rows)" in err
+
+
+def test_sparql_reads_a_query_file_and_prints_json(kb_home, capsys, tmp_path):
+    q = tmp_path / "q.rq"
+    q.write_text("SELECT ?n WHERE { mkd:cn-mnr-2019-6 mk:docNumber ?n }", encoding="utf-8")
+    code, out, _ = _run(kb_home, capsys, "sparql", str(q), "--json")
+    assert code == 0 and json.loads(out) == [{"n": "自然资规〔2019〕6号"}]
+
+
+def test_sparql_lists_examples_and_answers_ask(kb_home, capsys):
+    code, out, _ = _run(kb_home, capsys, "sparql", "--list-examples")
+    assert code == 0 and "redline_excluded_models" in out
+    code, out, _ = _run(kb_home, capsys, "sparql", "ASK { ?c a mk:Case }")
+    assert code == 0 and out.strip() == "yes"
+
+
+def test_a_bad_query_or_example_is_a_clean_error(kb_home, capsys):
+    code, _, err = _run(kb_home, capsys, "sparql", "SELECT ?x WHERE { ?x }")
+    assert code == 2 and err.startswith("minekb: SPARQL syntax error")
+    code, _, err = _run(kb_home, capsys, "sparql", "--example", "nope")
+    assert code == 2 and "examples:" in err
+
+
+def test_export_writes_a_module_that_reads_back(kb_home, capsys, tmp_path):
+    out_file = tmp_path / "cases.xml"
+    code, _, err = _run(kb_home, capsys, "ontology", "export", "--format", "xml", "--module", "cases", "-o", str(out_file))
+    assert code == 0 and "wrote" in err
+    g = rdflib.Graph().parse(out_file, format="xml")
+    assert (rdflib.URIRef("https://w3id.org/minekb/ont#case_xuzhou_pan_an_lake"), None, None) in g
+    code, out, _ = _run(kb_home, capsys, "ontology", "export", "--list-modules")
+    assert "vocab/regions" in out.split() and "instances" in out.split()
+    code, _, err = _run(kb_home, capsys, "ontology", "export", "--module", "nope")
+    assert code == 2 and "modules:" in err
+
+
+def test_check_without_reasoner_passes_on_the_bundled_ontology(kb_home, capsys):
+    code, out, err = _run(kb_home, capsys, "ontology", "check", "--no-reasoner")
+    assert code == 0 and out == "" and "0 error(s)" in err
