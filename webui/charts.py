@@ -14,14 +14,15 @@ from markupsafe import Markup, escape
 from webui.i18n import current_language, pick
 
 
-def radar_svg(axes: list[tuple[str, float]], title: str, size: int = 360) -> Markup:
+def radar_svg(axes: list[tuple[str, float]], title: str, size: int = 380) -> Markup:
     """An accessible SVG radar chart of ``axes`` = ``[(label, value in 0..1)]``."""
     n = len(axes)
     if n < 3:
         return Markup("")
-    cx = cy = size / 2
-    radius = size / 2 - 70
-    parts = [f'<svg class="radar" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" '
+    width = size + 200          # room for labels left and right of the chart (English labels are long)
+    cx, cy = width / 2, size / 2
+    radius = size / 2 - 60
+    parts = [f'<svg class="radar" viewBox="0 0 {width} {size}" width="{width}" height="{size}" role="img" '
              f'aria-labelledby="radar-title" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="radar-title">{escape(title)}</title>']
 
@@ -35,7 +36,7 @@ def radar_svg(axes: list[tuple[str, float]], title: str, size: int = 360) -> Mar
     for i, (label, value) in enumerate(axes):
         x, y = point(i, radius)
         parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#c9ced6" stroke-width="1"/>')
-        lx, ly = point(i, radius + 34)
+        lx, ly = point(i, radius + 26)
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
         parts.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="13" fill="#1f2933">'
                      f'{escape(label)}</text>')

@@ -73,3 +73,62 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         server.close()
     return 0
+
+
+def register_bench(bench_subparsers: argparse._SubParsersAction) -> None:
+    p = bench_subparsers.add_parser(
+        "serve", help="start-up time of minekb serve and HTTP latency of the main pages and API",
+        description="Start `minekb serve` on a free loopback port (the knowledge base of MINEKB_HOME, built first if "
+                    "needed), time until it accepts requests, then request each page and API call --repeat times "
+                    "and print p50 / p95 latency.")
+    p.add_argument("--repeat", type=int, default=30, help="requests per URL (default 30)")
+    p.set_defaults(func=bench_serve)
+
+
+BENCH_URLS = ("/", "/search?q=%E5%85%89%E4%BC%8F", "/api/search?q=%E5%85%89%E4%BC%8F&limit=10",
+              "/documents/bj-mine-plan-2021", "/advice",
+              "/advice/result?id=B1&province=%E6%B1%9F%E8%A5%BF&mineral=rare_earth&mining_method=in_situ_leaching",
+              "/api/openapi.json")
+
+
+def bench_serve(args: argparse.Namespace) -> int:
+    import socket
+    import subprocess
+    import urllib.request
+
+    from minekb.home import KnowledgeBaseHome
+    from minekb.kb import ensure_built
+    from minekb.progress import TerminalProgress
+
+    ensure_built(KnowledgeBaseHome(), TerminalProgress())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "minekb.cli", "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/openapi.json", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() - started > 60:
+                    raise CLIError("minekb serve did not start within 60 s") from None
+                time.sleep(0.02)
+        print(f"start-up (process start to first answer): {time.monotonic() - started:.2f} s")
+        time.sleep(3)  # let the background preload finish, as a server in use would have
+        for url in BENCH_URLS:
+            times = []
+            for _ in range(max(1, args.repeat)):
+                t = time.perf_counter()
+                urllib.request.urlopen(base + url, timeout=30).read()
+                times.append((time.perf_counter() - t) * 1000)
+            times.sort()
+            p50, p95 = times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.95))]
+            print(f"{url[:60]:<60} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return 0
