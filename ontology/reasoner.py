@@ -46,6 +46,8 @@ def hermit_problems(files: list[Path], locate) -> list:
     graph = rdflib.Graph()
     for path in files:
         graph.parse(str(path), format="turtle")
+    # Module imports serve Protégé (through catalog-v001.xml); owlready2 would try to fetch them from the web.
+    graph.remove((None, rdflib.OWL.imports, None))
     with tempfile.TemporaryDirectory(prefix="minekb-hermit-") as tmp:
         owl_file = Path(tmp) / "model.owl"
         graph.serialize(str(owl_file), format="xml")

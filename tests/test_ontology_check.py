@@ -92,3 +92,19 @@ def test_hermit_finds_an_individual_of_disjoint_classes_inconsistent_and_names_i
     inconsistent = [p for p in problems if p.kind == "inconsistent"]
     assert inconsistent and inconsistent[0].term == "mk:case_broken" and inconsistent[0].line == 4
     assert "disjoint" in inconsistent[0].message
+
+
+def test_every_module_declares_an_ontology_that_the_protege_catalog_resolves():
+    import re
+    from pathlib import Path
+
+    from ontology.labels import ONTOLOGY_DIR
+
+    catalog = (ONTOLOGY_DIR / "catalog-v001.xml").read_text(encoding="utf-8")
+    mapped = dict(re.findall(r'<uri name="([^"]+)" uri="([^"]+)"/>', catalog))
+    top = (ONTOLOGY_DIR / "minekb.ttl").read_text(encoding="utf-8")
+    imports = re.findall(r"<(https://w3id.org/minekb/ont[^>]*)>", top.split("owl:imports", 1)[1])
+    assert imports and set(imports) <= set(mapped)
+    assert all((ONTOLOGY_DIR / Path(f)).is_file() for f in mapped.values())
+    for path in [ONTOLOGY_DIR / "schema.ttl", ONTOLOGY_DIR / "cases.ttl", *sorted((ONTOLOGY_DIR / "vocab").glob("*.ttl"))]:
+        assert "a owl:Ontology" in path.read_text(encoding="utf-8"), path
