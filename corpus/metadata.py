@@ -43,6 +43,17 @@ NUMBER_PREFIXES: dict[str, str] = {
     "国土资发": "cn-mlr-fa", "国土资规": "cn-mlr", "国土资厅发": "cn-mlr-tf", "财建": "cn-mof-jian",
     "财资环": "cn-mof-zh", "环发": "cn-mee-fa", "环办": "cn-mee-ban", "中发": "cn-cpc", "厅字": "cn-cpc-tz",
 }
+# one-character province abbreviations that open local 文号 (鲁自然资规〔2021〕2号 -> sd-nr-2021-2)
+PROVINCE_ABBREVIATIONS: dict[str, str] = {
+    "京": "bj", "津": "tj", "冀": "he", "晋": "sx", "蒙": "nm", "辽": "ln", "吉": "jl", "黑": "hl", "沪": "sh",
+    "苏": "js", "浙": "zj", "皖": "ah", "闽": "fj", "赣": "jx", "鲁": "sd", "豫": "ha", "鄂": "hb", "湘": "hn",
+    "粤": "gd", "桂": "gx", "琼": "hi", "渝": "cq", "川": "sc", "黔": "gz", "贵": "gz", "云": "yn", "滇": "yn",
+    "藏": "xz", "陕": "sn", "甘": "gs", "陇": "gs", "青": "qh", "宁": "nx", "新": "xj",
+}
+LOCAL_NUMBER_KINDS: dict[str, str] = {
+    "自然资规": "nr", "自然资发": "nr-fa", "自然资函": "nr-han", "自然资字": "nr-zi", "政发": "gov",
+    "政办发": "gov-office", "政办字": "gov-office-zi", "财资环": "mof-zh", "环发": "ee-fa",
+}
 LEVEL_BY_ISSUER = [
     (re.compile(r"全国人民代表大会|全国人大"), "national_law"),
     (re.compile(r"^(?:中共中央|国务院)"), "state_council"),
@@ -92,7 +103,7 @@ def infer_metadata(lines: list[str], path: Path) -> Inferred:
 
 
 def _looks_like_title(line: str) -> bool:
-    if len(line) < 6 or len(line) > 120 or line.startswith(("[", "【", "(", "（", "摘", "关键")):
+    if len(line) < 4 or len(line) > 120 or line.startswith(("[", "【", "(", "（", "摘", "关键")):
         return False
     if any(mark in line for mark in "，。；：:") or re.match(r"^[\d一二三四五六七八九十第]", line):
         return False
@@ -135,6 +146,9 @@ def _ascii_ratio(text: str) -> float:
 
 def normalize_number(number: str) -> str:
     """Canonical 文号: 〔〕 brackets, no spaces (自然资规[2019]6 号 -> 自然资规〔2019〕6号)."""
+    standard = re.match(r"^\s*([A-Z]{2,3}(?:/[A-Z])?(?:\d{2}(?:/T)?)?)\s*(\d[\d.]*)\s*[-—–]\s*(\d{4})\s*$", number)
+    if standard:
+        return f"{standard.group(1)} {standard.group(2)}-{standard.group(3)}"
     number = re.sub(r"\s+", "", number)
     number = re.sub(r"[\[［【(（]((?:19|20)\d{2})[\]］】)）]", r"〔\1〕", number)
     number = re.sub(r"〕第(\d)", r"〕\1", number)
@@ -158,10 +172,11 @@ def id_from_number(number: str) -> str:
     if m:
         prefix, year, serial = m.groups()
         stem = NUMBER_PREFIXES.get(prefix)
+        if stem is None and prefix[:1] in PROVINCE_ABBREVIATIONS:
+            rest = prefix[1:]
+            stem = f"{PROVINCE_ABBREVIATIONS[prefix[0]]}-{LOCAL_NUMBER_KINDS.get(rest) or _short_hash(rest, 4)}"
         if stem is None:
-            region = next((code for name, code in PROVINCES.items() if prefix.startswith(name[0])
-                           and name[0] in "京津冀晋辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新"), None)
-            stem = f"{region or 'doc'}-{_short_hash(prefix, 4)}"
+            stem = f"doc-{_short_hash(prefix, 4)}"
         return f"{stem}-{year}-{serial}"
     m = re.match(r"^(.*?)令第(\d+)号$", number)
     if m:

@@ -56,10 +56,22 @@ class _MatchTable(dict):
         return value
 
 
-def _simplified(cp: int) -> int:
-    import zhconv
+def _zhconv():
+    """zhconv with its dictionary loaded; its loader leaves the file to the GC (a ResourceWarning), so hush that."""
+    import warnings
 
-    converted = zhconv.convert(chr(cp), "zh-cn")
+    import zhconv
+    from zhconv import zhconv as impl
+
+    if impl.zhcdicts is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            impl.loaddict()
+    return zhconv
+
+
+def _simplified(cp: int) -> int:
+    converted = _zhconv().convert(chr(cp), "zh-cn")
     return ord(converted) if len(converted) == 1 else cp
 
 

@@ -19,6 +19,7 @@ from corpus.numbering import (FIGURE_EN_LINES, FIGURE_LINES, LABEL_LINES, STOP_L
 
 SHORT_LINE = 15         # a line this short that ends without punctuation is a label, not wrapped text
 LIST_MARKS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳-•·▪●◆■")
+LIST_STYLES = ("dot", "paren", "halfparen")
 TITLE_MAX = 40          # a numbered line longer than this without 。 is content, not a title
 
 
@@ -164,6 +165,9 @@ class _Parser:
         self.flush()
         while self.stack and self.stack[-1].style == "table":
             self.stack.pop()
+        if m.kind == "table":      # a table after a list belongs to the list's section, not its last item
+            while self.stack and self.stack[-1].style in LIST_STYLES and self.stack[-1].parts:
+                self.stack.pop()
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i].style == m.style:
                 del self.stack[i:]
