@@ -86,9 +86,9 @@ def _naive(ruleset: RuleSet, profiles: list[dict], on: date, progress) -> list[l
     return results
 
 
-def run_bench(ruleset: RuleSet, n: int = 20_000, seed: int = 7, progress=None) -> dict:
+def run_bench(ruleset: RuleSet, n: int = 20_000, seed: int = 7, on: date | None = None, progress=None) -> dict:
     progress = progress or TerminalProgress()
-    on = date.today()
+    on = on or date.today()
     profiles = synthetic_profiles(n, seed)
     in_force = sum(1 for r in ruleset.rules if r.in_force(on))
 

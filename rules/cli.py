@@ -52,6 +52,7 @@ def register_bench(bench_subparsers) -> None:
     b.add_argument("--n", type=int, default=20_000, help="number of synthetic mines (default 20000)")
     b.add_argument("--seed", type=int, default=7, help="random seed of the batch (default 7)")
     b.add_argument("--dir", help="rules folder (default: the bundled rules/data)")
+    b.add_argument("--as-of", help="evaluate the rules in force on this date, YYYY-MM-DD (default: today)")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.set_defaults(func=cmd_bench)
 
@@ -181,12 +182,21 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _as_of(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CLIError(f"--as-of {text!r}: write a date as YYYY-MM-DD") from None
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from rules.bench import run_bench
 
     if args.n < 1:
         raise CLIError("--n must be at least 1")
-    figures = run_bench(_lenient(args), n=args.n, seed=args.seed)
+    figures = run_bench(_lenient(args), n=args.n, seed=args.seed, on=_as_of(args.as_of))
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:

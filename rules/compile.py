@@ -165,8 +165,10 @@ class Compiler:
 
                 def fn(p, f):
                     return inner(p, f) is not None
-                return Leaf(name.name, fn, f"可确定是否「{label}」", f"尚不能确定是否「{label}」",
-                            f"{leaf.engine} != null", self.fact_labels)
+                known = Leaf(name.name, fn, f"可确定是否「{label}」", f"尚不能确定是否「{label}」",
+                             f"{leaf.engine} != null", self.fact_labels)
+                known.known_test = True
+                return known
             spec = _spec(name)
             key = spec.name
 

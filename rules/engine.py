@@ -56,10 +56,22 @@ class RuleSet:
         self._precedence = self._precedence_order()
         self._plans: dict[tuple, _Plan] = {}
         self._templates = {r.id: _template(r.explain_zh) for r in self.rules if r.explain_zh}
+        self._kinds = {r.id: r.kinds for r in self.rules}
         self._profile_fields = {r.id: tuple(sorted((f for f in r.fields if not f.startswith("fact.")),
                                                    key=_FIELD_ORDER.get)) for r in self.rules}
         self._fact_fields = {r.id: tuple(sorted(f for f in r.fields if f.startswith("fact."))) for r in self.rules}
+        self._made: dict[tuple, tuple[Conclusion, ...]] = {}
+        self._unknowns: dict[tuple, tuple] = {}
+        self._fact_names = {r.id: tuple(f[5:] for f in self._fact_fields[r.id]) for r in self.rules}
+        self._then_lists = {r.id: list(r.then) for r in self.rules}
+        self._simple_pending: dict[tuple, Pending] = {}  # shared Pending objects by (rule, unknown fields)
+        self._simple = {r.id: shape for r in self.rules if (shape := _conjunction_shape(r.when)) is not None}
+        # the profile fields an explanation depends on: those the condition reads and the template's placeholders
+        self._explain_fields = {r.id: tuple(dict.fromkeys((*self._profile_fields[r.id],
+                                                           *PLACEHOLDER.findall(r.explain_zh or ""))))
+                                for r in self.rules}
         self._linked = any(r.overrides or r.exception_of for r in self.rules)
+        self._link_rules = frozenset(r.id for r in self.rules if r.overrides or r.exception_of)
         self._concepts = concept_index()
         self._ancestors: dict[str, tuple[str, ...]] = {}
 
@@ -142,6 +154,7 @@ class RuleSet:
         facts = dict(self._fact_defaults)
         fired: list[Rule] = []
         unknown: list[tuple[Rule, bool]] = []
+        pending_producers: dict[str, bool] = {}
         for rule, fn, region_pending, concluded in self.plan(on, province).entries:
             value = fn(profile, facts)
             if region_pending and value is not False:
@@ -154,61 +167,150 @@ class RuleSet:
                 for name in concluded:
                     if value is True:
                         facts[name] = True
-                    elif value is None and facts[name] is False:
-                        facts[name] = None
+                    elif value is None:
+                        pending_producers[rule.id] = region_pending
+                        if facts[name] is False:
+                            facts[name] = None
 
         conclusions: list[Conclusion] = []
-        for rule in fired:
-            text = self._explanation(rule, profile, facts)
-            used = {f: profile[f] for f in self._profile_fields[rule.id] if f in profile}
-            for name in self._fact_fields[rule.id]:
-                used[name] = facts.get(name[5:])
-            sources = list(rule.sources)
-            for then in rule.then:
-                conclusions.append(Conclusion(then.kind, then.value, then.weight, rule.id, text, sources, used))
+        if fired:
+            frozen = _frozen(profile)
+            for rule in fired:
+                conclusions.extend(self._conclusions(rule, frozen, profile, facts))
         kept, removed = self._precedence_apply(fired, conclusions)
-        pending = [self._pending(rule, region_pending, profile, facts) for rule, region_pending in unknown]
+        pending = self._pending_all(unknown, profile, facts, pending_producers) if unknown else []
         not_fired = self._why_not(on, province, profile, facts) if explain else []
         known_facts = {k: v for k, v in facts.items() if v is not None}
         return Evaluation(kept, removed, pending, not_fired, known_facts, on)
 
     # -- explanations -----------------------------------------------------------
-    def _explanation(self, rule: Rule, profile: dict, facts: dict) -> str:
+    def _conclusions(self, rule: Rule, frozen: dict, profile: dict, facts: dict) -> tuple[Conclusion, ...]:
+        """A fired rule's conclusions for this mine. They depend only on the values of the fields the rule
+        reads (and its template names), so they are built once per distinct combination and shared (frozen)."""
+        rid = rule.id
+        key = (rid, tuple(map(frozen.get, self._explain_fields[rid])), tuple(map(facts.get, self._fact_names[rid])))
+        made = self._made.get(key)
+        if made is None:
+            if len(self._made) >= 100_000:
+                self._made.clear()
+            text = self._explain(rule, profile, facts)
+            used = {f: profile[f] for f in self._profile_fields[rule.id] if f in profile}
+            for name in self._fact_fields[rule.id]:
+                used[name] = facts.get(name[5:])
+            sources = list(rule.sources)
+            made = self._made[key] = tuple(Conclusion(t.kind, t.value, t.weight, rule.id, text, sources, used)
+                                           for t in rule.then)
+        return made
+
+    def _explain(self, rule: Rule, profile: dict, facts: dict) -> str:
         """From the rule's explain_zh template filled with this mine's values, else from the conditions that held."""
         template = self._templates.get(rule.id)
         if template is not None and template[1]:
-            parts = template[0]
-            return "".join([p if i % 2 == 0 else _field_text(p, profile) for i, p in enumerate(parts)])
+            out = []
+            for literal, key, labels, spec in template[0]:
+                out.append(literal)
+                if key is not None:
+                    v = profile.get(key)
+                    if v is None:
+                        out.append("（未填写）")
+                    elif type(v) is str:
+                        out.append(labels.get(v, v))
+                    else:
+                        out.append(value_label(spec, v))
+            return "".join(out)
         reasons: list[str] = []
         rule.when.reasons(profile, facts, True, False, reasons)
         generated = "；".join(dict.fromkeys(reasons))
         if template is None:
             return f"本矿山{generated}，适用「{rule.title_zh}」" if generated else f"适用「{rule.title_zh}」"
-        return f"{template[0][0]}（本矿山：{generated}）" if generated else template[0][0]
+        return f"{template[0][0][0]}（本矿山：{generated}）" if generated else template[0][0][0]
 
-    def _pending(self, rule: Rule, region_pending: bool, profile: dict, facts: dict) -> Pending:
-        fields: set[str] = set()
-        rule.when.unknown_fields(profile, facts, fields)
-        expanded = self._expand_facts(fields, profile, facts, set())
-        if region_pending:
-            expanded.add("province")
-        ordered = sorted(expanded, key=lambda f: _FIELD_ORDER.get(f, 999))
-        return Pending(rule.id, ordered, list(rule.then))
-
-    def _expand_facts(self, fields: set[str], profile: dict, facts: dict, seen: set[str]) -> set[str]:
-        out = {f for f in fields if not f.startswith("fact.")}
-        for name in fields - out:
-            fact = name[5:]
-            if fact in seen:
+    def _pending_all(self, unknown: list[tuple[Rule, bool]], profile: dict, facts: dict,
+                     pending_producers: dict[str, bool]) -> list[Pending]:
+        """A ``Pending`` per undecided rule. What keeps a rule undecided depends only on the values of the
+        fields it reads, so it is cached on them; facts are expanded into their own unknown fields."""
+        frozen = _frozen(profile)
+        memo: dict[str, frozenset] = {}
+        out = []
+        simple = self._simple
+        cache = self._simple_pending
+        for rule, region_pending in unknown:
+            shape = simple.get(rule.id)
+            if shape is not None:
+                # a conjunction of comparisons: undecided exactly by its missing fields and undecided facts
+                fields = [f for f in shape[0] if profile.get(f) is None]
+                if region_pending:
+                    fields.append("province")
+                open_facts = [x for x in shape[1] if facts.get(x) is None]
+                if not open_facts:
+                    key = (rule.id, *fields)
+                    made = cache.get(key)
+                    if made is None:
+                        if region_pending:
+                            fields.sort(key=_FIELD_ORDER.get)
+                        made = cache[key] = Pending(rule.id, fields, self._then_lists[rule.id])
+                    out.append(made)
+                    continue
+                more = set(fields)
+                for fact in open_facts:
+                    more |= self._fact_unknowns(fact, frozen, profile, facts, pending_producers, memo)
+                out.append(self._pending_of(rule.id, frozenset(more)))
                 continue
-            seen.add(fact)
-            for producer in self.producers.get(fact, ()):
-                sub: set[str] = set()
-                producer.when.unknown_fields(profile, facts, sub)
-                out |= self._expand_facts(sub, profile, facts, seen)
-                if producer.region and profile.get("province") is None:
-                    out.add("province")
+            made, fields, fact_names = self._unknown_entry(rule, region_pending, frozen, profile, facts)
+            if made is None:
+                fields = set(fields)
+                for fact in fact_names:
+                    fields |= self._fact_unknowns(fact, frozen, profile, facts, pending_producers, memo)
+                made = self._pending_of(rule.id, frozenset(fields))
+            out.append(made)
         return out
+
+    def _pending_of(self, rule_id: str, fields: frozenset) -> Pending:
+        key = (rule_id, fields)
+        made = self._simple_pending.get(key)
+        if made is None:
+            if len(self._simple_pending) >= 200_000:
+                self._simple_pending.clear()
+            made = self._simple_pending[key] = Pending(rule_id, sorted(fields, key=_FIELD_ORDER.get),
+                                                       self._then_lists[rule_id])
+        return made
+
+    def _unknown_entry(self, rule: Rule, region_pending: bool, frozen: dict, profile: dict, facts: dict) -> tuple:
+        rid = rule.id
+        key = (rid, region_pending, tuple(map(frozen.get, self._profile_fields[rid])),
+               tuple(map(facts.get, self._fact_names[rid])))
+        entry = self._unknowns.get(key)
+        if entry is None:
+            if len(self._unknowns) >= 200_000:
+                self._unknowns.clear()
+            local: set[str] = set()
+            rule.when.unknown_fields(profile, facts, local)
+            fields = {f for f in local if not f.startswith("fact.")}
+            if region_pending:
+                fields.add("province")
+            fact_names = tuple(sorted(f[5:] for f in local if f.startswith("fact.")))
+            made = None if fact_names else Pending(rid, sorted(fields, key=_FIELD_ORDER.get), self._then_lists[rid])
+            entry = self._unknowns[key] = (made, frozenset(fields), fact_names)
+        return entry
+
+    def _fact_unknowns(self, fact: str, frozen: dict, profile: dict, facts: dict,
+                       pending_producers: dict[str, bool], memo: dict) -> frozenset:
+        """The profile fields whose being unknown leaves ``fact`` undecided in this evaluation."""
+        found = memo.get(fact)
+        if found is not None:
+            return found
+        memo[fact] = frozenset()  # guards against a cycle (rejected at load anyway)
+        out: set[str] = set()
+        for producer in self.producers.get(fact, ()):
+            region_pending = pending_producers.get(producer.id)
+            if region_pending is None:
+                continue  # this producer is decided (or not in force here)
+            _made, fields, fact_names = self._unknown_entry(producer, region_pending, frozen, profile, facts)
+            out |= fields
+            for name in fact_names:
+                out |= self._fact_unknowns(name, frozen, profile, facts, pending_producers, memo)
+        memo[fact] = found = frozenset(out)
+        return found
 
     def _why_not(self, on: date, province: str | None, profile: dict, facts: dict) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -233,14 +335,16 @@ class RuleSet:
         dead: dict[int, tuple[str, str]] = {}
         if self._linked and len(fired) > 1:
             self._apply_links(fired, conclusions, dead)
-        excluded: dict[str, Conclusion] = {}
+        by_kind: dict[str, list[int]] = {}
         for i, c in enumerate(conclusions):
-            if c.kind == "exclude" and i not in dead:
-                excluded.setdefault(c.value, c)
+            if i not in dead:
+                by_kind.setdefault(c.kind, []).append(i)
+        excluded: dict[str, Conclusion] = {}
+        for i in by_kind.get("exclude", ()):
+            excluded.setdefault(conclusions[i].value, conclusions[i])
         if excluded:
-            for i, c in enumerate(conclusions):
-                if c.kind != "recommend" or i in dead:
-                    continue
+            for i in by_kind.get("recommend", ()):
+                c = conclusions[i]
                 hit = c.value if c.value in excluded else next(
                     (a for a in self._model_ancestors(c.value) if a in excluded), None)
                 if hit is not None:
@@ -249,34 +353,43 @@ class RuleSet:
                     narrower = "" if hit == c.value else f"（{concept_label_zh(c.value)}属于{what}）"
                     dead[i] = (by.rule_id, f"规则{by.rule_id}排除了{what}{narrower}：{by.explanation_zh}")
         for kind in SINGLE_VALUED:
-            self._resolve_single(kind, conclusions, dead)
+            live = by_kind.get(kind)
+            if live and len(live) > 1:
+                self._resolve_single(kind, live, conclusions, dead)
+        if not dead:
+            return conclusions, []
         kept = [c for i, c in enumerate(conclusions) if i not in dead]
         removed = [(conclusions[i], by, why) for i, (by, why) in sorted(dead.items())]
         return kept, removed
 
     def _apply_links(self, fired: list[Rule], conclusions: list[Conclusion], dead: dict) -> None:
+        linking = [r for r in fired if r.id in self._link_rules]
+        if not linking:
+            return
         fired_ids = {r.id for r in fired}
         by_rule: dict[str, list[int]] = {}
         for i, c in enumerate(conclusions):
             by_rule.setdefault(c.rule_id, []).append(i)
-        for rule in sorted(fired, key=lambda r: self._precedence[r.id]):
-            mine = by_rule.get(rule.id, [])
-            if mine and all(i in dead for i in mine):
-                continue  # a rule that was itself set aside sets nothing aside
+        for rule in sorted(linking, key=lambda r: self._precedence[r.id]):
+            if dead:
+                mine = by_rule.get(rule.id, ())
+                if mine and all(i in dead for i in mine):
+                    continue  # a rule that was itself set aside sets nothing aside
             for target in rule.overrides:
                 if target in fired_ids:
-                    for i in by_rule.get(target, []):
-                        dead.setdefault(i, (rule.id, f"规则{rule.id}「{rule.title_zh}」优先于规则{target}"))
-            for target in rule.exception_of:
-                if target in fired_ids:
-                    kinds = rule.kinds
-                    for i in by_rule.get(target, []):
-                        if conclusions[i].kind in kinds:
-                            dead.setdefault(i, (rule.id, f"规则{rule.id}「{rule.title_zh}」是规则{target}的例外，"
-                                                         f"就{_KIND_ZH[conclusions[i].kind]}取代之"))
+                    for i in by_rule.get(target, ()):
+                        if i not in dead:
+                            dead[i] = (rule.id, f"规则{rule.id}「{rule.title_zh}」优先于规则{target}")
+            if rule.exception_of:
+                kinds = self._kinds[rule.id]
+                for target in rule.exception_of:
+                    if target in fired_ids:
+                        for i in by_rule.get(target, ()):
+                            if i not in dead and conclusions[i].kind in kinds:
+                                dead[i] = (rule.id, f"规则{rule.id}「{rule.title_zh}」是规则{target}的例外，"
+                                                    f"就{_KIND_ZH[conclusions[i].kind]}取代之")
 
-    def _resolve_single(self, kind: str, conclusions: list[Conclusion], dead: dict) -> None:
-        live = [i for i, c in enumerate(conclusions) if c.kind == kind and i not in dead]
+    def _resolve_single(self, kind: str, live: list[int], conclusions: list[Conclusion], dead: dict) -> None:
         if len({conclusions[i].value for i in live}) < 2:
             return
         ranked = sorted(live, key=lambda i: self.rank(self.by_id[conclusions[i].rule_id]), reverse=True)
@@ -313,14 +426,39 @@ def precedence_reason(winner: Rule, loser: Rule) -> str:
     return "在规则顺序中靠前（两条规则间无明确优先关系，minekb rules check 会报告）"
 
 
-def _template(text: str) -> tuple[list[str], bool]:
-    """Split an explain_zh template into alternating literal text and field names."""
+def _template(text: str) -> tuple[list[tuple], bool]:
+    """An explain_zh template as ``[(literal, field or None, value labels, spec)]``, and whether it has fields."""
     parts = PLACEHOLDER.split(text)
-    return parts, len(parts) > 1
+    pieces = []
+    for i in range(0, len(parts), 2):
+        key = parts[i + 1] if i + 1 < len(parts) else None
+        spec = PROFILE_FIELDS[key] if key else None
+        pieces.append((parts[i], key, spec.value_labels_zh if spec else None, spec))
+    return pieces, len(parts) > 1
 
 
-def _field_text(name: str, profile: dict) -> str:
-    spec = PROFILE_FIELDS[name]
-    value = profile.get(name)
-    return "（未填写）" if value is None else value_label(spec, value)
+def _frozen(profile: dict) -> dict:
+    """The profile with lists as tuples, so the values of a rule's fields can key a cache."""
+    return {k: (tuple(v) if type(v) is list else v) for k, v in profile.items()}
 
+
+def _conjunction_shape(node) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """For a condition that is a conjunction of (possibly negated) comparisons: the profile fields and the
+    facts whose being unknown can leave it undecided, fields in contract order; None for other shapes."""
+    from rules.nodes import AndNode, Leaf, NotNode
+
+    leaves = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, NotNode) and isinstance(n.child, Leaf):
+            n = n.child
+        if isinstance(n, Leaf):
+            leaves.append(n)
+        elif isinstance(n, AndNode):
+            stack.extend(n.children)
+        else:
+            return None
+    fields = {leaf.field for leaf in leaves if not leaf.known_test and not leaf.field.startswith("fact.")}
+    facts = {leaf.field[5:] for leaf in leaves if not leaf.known_test and leaf.field.startswith("fact.")}
+    return tuple(sorted(fields, key=_FIELD_ORDER.get)), tuple(sorted(facts))

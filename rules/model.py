@@ -91,8 +91,10 @@ class Rule:
         return f"{self.file}:{self.line}" if self.file else f"<rule>:{self.line}"
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Conclusion:
+    """One thing a fired rule concludes for this mine. Shared between evaluations of mines with the same
+    relevant values, hence frozen: treat ``sources`` and ``facts`` as read-only too."""
     kind: str
     value: str
     weight: float
@@ -102,9 +104,10 @@ class Conclusion:
     facts: dict
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pending:
-    """A rule that would fire if the unknown fields were known (and had the right values)."""
+    """A rule that would fire if the unknown fields were known (and had the right values).
+    Shared between evaluations with the same relevant values, hence frozen: treat the lists as read-only."""
     rule_id: str
     unknown_fields: list[str]
     would_conclude: list[Then]
