@@ -77,12 +77,10 @@ def result():
 
 @bp.get("/advice/report.<fmt>")
 def report(fmt: str):
-    """The advice as a standalone HTML report, a PDF, or JSON, for download."""
+    """The advisor's report as HTML, PDF or Markdown, or the advice as JSON, for download."""
     from webui import reports
 
-    profile = profile_from_params(request.args)
-    advice = current_kb().advisor.advise(profile, as_of=_as_of(), explain=True)
-    return reports.download(fmt, profile, advice)
+    return reports.download(fmt, current_kb().advisor, profile_from_params(request.args), _as_of())
 
 
 @bp.get("/advice/what-if")

@@ -1,24 +1,21 @@
-"""Downloads of one advice: a standalone HTML report, its PDF, or the JSON.
+"""Downloads of one advice: the advisor's 一矿一策 report as HTML or PDF, or the advice as JSON.
 
-The HTML report is the advice page's body with the stylesheet embedded, so it
-opens from disk and prints well; the PDF is that HTML rendered by WeasyPrint
-(with the Noto CJK fonts that ``scripts/setup`` installs).
+The report is the advisor's own (``advisor.report``: profile, fingerprint
+chart, advice with reasons and cited clause texts, precedents, unknowns and
+what-if scenarios), so a download from the web and ``minekb report`` give the
+same document.
 """
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
-from flask import Response, render_template
-from markupsafe import Markup
+from flask import Response
 
-from webui import charts
 from webui.errors import APIError, detail
 
-STATIC = Path(__file__).resolve().parent / "static"
-FORMATS = ("html", "pdf", "json")
+FORMATS = {"html": "text/html", "pdf": "application/pdf", "md": "text/markdown", "json": "application/json"}
 
 
 def _filename(profile: dict[str, Any], ext: str) -> str:
@@ -26,25 +23,15 @@ def _filename(profile: dict[str, Any], ext: str) -> str:
     return f"{stem}-advice.{ext}"
 
 
-def report_html(profile: dict[str, Any], advice: dict[str, Any]) -> str:
-    css = (STATIC / "style.css").read_text(encoding="utf-8") + (STATIC / "print.css").read_text(encoding="utf-8")
-    return render_template("report.html", profile=profile, advice=advice, radar=charts.radar_for(advice),
-                           css=Markup(css), report_mode=True)
-
-
-def download(fmt: str, profile: dict[str, Any], advice: dict[str, Any]) -> Response:
+def download(fmt: str, advisor: Any, profile: dict[str, Any], as_of: str | None) -> Response:
     if fmt not in FORMATS:
         raise APIError(404, f"no report format {fmt!r}", [detail(f"use one of {', '.join(FORMATS)}", "format")])
     if fmt == "json":
-        body: bytes | str = json.dumps(advice, ensure_ascii=False, indent=1)
-        mimetype = "application/json"
-    elif fmt == "html":
-        body, mimetype = report_html(profile, advice), "text/html"
+        body: str | bytes = json.dumps(advisor.advise(profile, as_of=as_of), ensure_ascii=False, indent=1)
     else:
-        from weasyprint import HTML
+        from advisor.report import build_report, render
 
-        body = HTML(string=report_html(profile, advice)).write_pdf()
-        mimetype = "application/pdf"
-    response = Response(body, mimetype=mimetype)
+        body = render(build_report(advisor, profile, as_of=as_of), fmt)
+    response = Response(body, mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename(profile, fmt)}"'
     return response

@@ -17,7 +17,6 @@ import io
 import multiprocessing
 import re
 import threading
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -26,7 +25,6 @@ from webui.errors import APIError, detail
 from webui.state import current_kb
 
 bp = Blueprint("sparql", __name__)
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
 _PROLOGUE = re.compile(r"^\s*(PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)", re.I)
 _COMMENT = re.compile(r"(?m)#[^\n<>]*$")
@@ -46,14 +44,11 @@ def is_update(text: str) -> bool:
 
 
 def example_queries() -> list[dict[str, str]]:
-    """The ontology's example queries (``ontology/queries/*.rq``), first comment line as the title."""
-    out = []
-    for path in sorted(QUERIES_DIR.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        first = text.lstrip().splitlines()[0] if text.strip() else ""
-        title = first.lstrip("#").strip() if first.startswith("#") else path.stem
-        out.append({"name": path.stem, "title": title, "query": text})
-    return out
+    """The ontology's documented example queries (``ontology/queries/*.rq``): name, title (zh), question (en)."""
+    from ontology.examples import example_queries as examples
+
+    return [{"name": e.name, "title": e.title, "question": e.question, "notes": e.notes, "query": e.sparql}
+            for e in examples().values()]
 
 
 def _query_text() -> str | None:
