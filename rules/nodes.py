@@ -47,6 +47,8 @@ def actual_text(name: str, profile: dict, facts: dict, fact_labels: dict) -> str
     value = profile.get(name)
     if value is None:
         return f"本矿山未填写{spec.label_zh}"
+    if spec.kind == "bool":
+        return f"本矿山{spec.label_zh}：{value_label(spec, value)}"
     return f"本矿山{spec.label_zh}为{value_label(spec, value)}"
 
 
