@@ -76,11 +76,33 @@ def findings_from(conclusions: Iterable[Any]) -> list[Finding]:
 
 
 class Collector:
-    """Group findings by advice section and item, merging reasons of agreeing rules."""
+    """Group conclusions by advice section and item, merging reasons of agreeing rules.
+
+    ``reason_of(rule_id, explanation_zh, clause_ids)`` builds one REASON.
+    """
 
     def __init__(self, reason_of) -> None:
         self._reason_of = reason_of
         self.sections: dict[str, dict[str, Item]] = {}
+
+    def add_conclusions(self, conclusions: Iterable[Any]) -> None:
+        """The engine's conclusions, one item per concluded value (the hot path of a batch)."""
+        sections = self.sections
+        reason_of = self._reason_of
+        for c in conclusions:
+            items = sections.get(c.kind)
+            if items is None:
+                items = sections[c.kind] = {}
+            values = c.value if isinstance(c.value, (list, tuple)) else (c.value,)
+            for v in values:
+                item = items.get(v)
+                if item is None:
+                    item = items[v] = Item(v)
+                if c.weight is not None:
+                    item.weights.append(float(c.weight))
+                if c.rule_id not in item.rules:
+                    item.rules.add(c.rule_id)
+                    item.reasons.append(reason_of(c.rule_id, c.explanation_zh or "", c.sources))
 
     def add(self, f: Finding) -> None:
         items = self.sections.setdefault(f.kind, {})
@@ -91,7 +113,7 @@ class Collector:
             item.weights.append(float(f.weight))
         if f.rule_id not in item.rules:
             item.rules.add(f.rule_id)
-            item.reasons.append(self._reason_of(f))
+            item.reasons.append(self._reason_of(f.rule_id, f.explanation_zh, f.sources))
 
     def items(self, kind: str) -> list[Item]:
         return list(self.sections.get(kind, {}).values())
@@ -139,35 +161,62 @@ def _would(p: Any) -> list[tuple[str, str]]:
     return out
 
 
+class UnknownsBuilder:
+    """The contract's ``unknowns``: each missing field and, in Chinese, what knowing it would change.
+
+    What a pending rule would conclude is fixed per rule, so its Chinese
+    effect phrases are computed once per rule and reused for every mine.
+    """
+
+    def __init__(self, labels, limit_effects: int = 4) -> None:
+        self.labels = labels
+        self.limit = limit_effects
+        self._effects: dict[str, list[str]] = {}
+        self._order = {f: i for i, f in enumerate(PROFILE_FIELDS)}
+
+    def _rule_effects(self, p: Any) -> list[str]:
+        hit = self._effects.get(p.rule_id)
+        if hit is None:
+            hit = []
+            for kind, value in _would(p):
+                if kind == "fact":
+                    continue
+                text = f"{KIND_ZH.get(kind, kind)}「{self.labels(value)['zh']}」"
+                if text not in hit:
+                    hit.append(text)
+            self._effects[p.rule_id] = hit
+        return hit
+
+    def __call__(self, pending: Iterable[Any], profile: dict[str, Any]) -> list[dict[str, Any]]:
+        per_field: dict[str, list[str]] = {}
+        rules: dict[str, list[str]] = {}
+        for p in pending:
+            effects = self._rule_effects(p)
+            for fld in p.unknown_fields or ():
+                if fld in profile or fld not in self._order:
+                    continue
+                lst = per_field.get(fld)
+                if lst is None:
+                    lst = per_field[fld] = []
+                    rules[fld] = []
+                for e in effects:
+                    if e not in lst:
+                        lst.append(e)
+                if p.rule_id not in rules[fld]:
+                    rules[fld].append(p.rule_id)
+        out = []
+        for fld in sorted(per_field, key=lambda f: (-len(rules[f]), self._order[f])):
+            label = PROFILE_FIELDS[fld].label_zh
+            eff = per_field[fld]
+            if eff:
+                shown = "、".join(eff[:self.limit]) + ("等" if len(eff) > self.limit else "")
+                text = f"「{label}」未知：查明后可能得出{shown}（涉及规则 {len(rules[fld])} 条）"
+            else:
+                text = f"「{label}」未知：查明后将决定 {len(rules[fld])} 条规则是否适用"
+            out.append({"field": fld, "effect_zh": text, "rules": rules[fld]})
+        return out
+
+
 def unknowns_from(pending: Iterable[Any], labels, profile: dict[str, Any], limit_effects: int = 4) -> list[dict]:
-    """The contract's ``unknowns``: each missing field and, in Chinese, what knowing it would change."""
-    per_field: dict[str, list[str]] = {}
-    rules: dict[str, list[str]] = {}
-    for p in pending:
-        effects = []
-        for kind, value in _would(p):
-            if kind == "fact":
-                continue
-            effects.append(f"{KIND_ZH.get(kind, kind)}「{labels(value)['zh']}」")
-        for fld in p.unknown_fields or ():
-            if fld in profile or fld not in PROFILE_FIELDS:
-                continue
-            lst = per_field.setdefault(fld, [])
-            for e in effects:
-                if e not in lst:
-                    lst.append(e)
-            rules.setdefault(fld, [])
-            if p.rule_id not in rules[fld]:
-                rules[fld].append(p.rule_id)
-    order = list(PROFILE_FIELDS)
-    out = []
-    for fld in sorted(per_field, key=lambda f: (-len(rules[f]), order.index(f))):
-        label = PROFILE_FIELDS[fld].label_zh
-        eff = per_field[fld]
-        if eff:
-            shown = "、".join(eff[:limit_effects]) + ("等" if len(eff) > limit_effects else "")
-            text = f"「{label}」未知：查明后可能得出{shown}（涉及规则 {len(rules[fld])} 条）"
-        else:
-            text = f"「{label}」未知：查明后将决定 {len(rules[fld])} 条规则是否适用"
-        out.append({"field": fld, "effect_zh": text, "rules": rules[fld]})
-    return out
+    """One-off form of ``UnknownsBuilder`` (no cache across mines)."""
+    return UnknownsBuilder(labels, limit_effects)(pending, profile)

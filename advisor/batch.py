@@ -18,7 +18,7 @@ import os
 from typing import Any, Callable, Iterable, Iterator
 
 from advisor.potential import FACTORS, entropy_weights
-from advisor.profile import ProfileError, validate_profile
+from advisor.profile import ProfileError
 from advisor.readers import InputRecord
 
 
@@ -66,28 +66,31 @@ def advise_records(advisor, records: Iterable[Any], *, as_of: Any = None, explai
 _WORKER: dict[str, Any] = {}
 
 
-def _work(chunk: list[InputRecord]) -> list[tuple[str | None, str | None]]:
-    """In a worker: (advice JSON, None) or (None, error JSON) per record of the chunk."""
+def _work(chunk: list[InputRecord]) -> list[tuple[bytes | None, str | None]]:
+    """In a worker: (advice text as UTF-8, None) or (None, error JSON) per record of the chunk."""
     adv, opts, dumps = _WORKER["advisor"], _WORKER["opts"], _WORKER["dumps"]
-    out: list[tuple[str | None, str | None]] = []
+    for_json = dumps is None
+    dumps = dumps or adv.dumps
+    out: list[tuple[bytes | None, str | None]] = []
     for rec in chunk:
         rec.validate()
         if rec.error is not None:
             out.append((None, json.dumps(error_object(rec, rec.error, rec.index), ensure_ascii=False)))
             continue
-        advice = adv.advise(rec.profile, validated=True, **opts)
-        out.append((dumps(advice), None))
+        advice = adv.advise(rec.profile, validated=True, for_json=for_json, **opts)
+        out.append((dumps(advice).encode("utf-8"), None))
     return out
 
 
 class ParallelBatch:
     """Advise an iterable of ``InputRecord``s on ``workers`` processes, results in input order.
 
-    ``dumps`` turns one advice into the output text (one JSON document, one
-    CSV row …). With ``workers=1`` everything runs in-process (same code).
+    ``dumps`` turns one advice into the output text (one CSV row, indented
+    JSON …); ``None`` means compact JSON through ``Advisor.dumps`` (the fast
+    path). With ``workers=1`` everything runs in-process (same code).
     """
 
-    def __init__(self, advisor, *, dumps: Callable[[dict], str], workers: int | None = None,
+    def __init__(self, advisor, *, dumps: Callable[[dict], str] | None, workers: int | None = None,
                  chunk_size: int = 250, as_of: Any = None, explain: bool = False,
                  weights: dict[str, float] | None = None) -> None:
         self.advisor = advisor
@@ -106,8 +109,8 @@ class ParallelBatch:
         if chunk:
             yield chunk
 
-    def run(self, records: Iterable[InputRecord]) -> Iterator[tuple[InputRecord, str | None, str | None]]:
-        """Yield (record, advice text, error text) in input order."""
+    def run(self, records: Iterable[InputRecord]) -> Iterator[tuple[InputRecord, bytes | None, str | None]]:
+        """Yield (record, advice text as UTF-8 bytes, error JSON) in input order."""
         _WORKER.update(advisor=self.advisor, opts=self.opts, dumps=self.dumps)
         if self.workers <= 1 or "fork" not in mp.get_all_start_methods():
             for chunk in self._chunks(records):

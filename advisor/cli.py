@@ -79,11 +79,12 @@ def csv_row(advice: dict[str, Any]) -> str:
 
 
 def _dumps_for(fmt: str, indent: bool):
+    """The text of one advice in the output; None = compact JSON via ``Advisor.dumps`` (fast path)."""
     if fmt == "csv":
         return csv_row
     if indent:
         return lambda a: json.dumps(a, ensure_ascii=False, indent=2)
-    return lambda a: json.dumps(a, ensure_ascii=False, separators=(",", ":"))
+    return None
 
 
 def _report_error(where: str, err: str) -> None:
@@ -111,6 +112,8 @@ def cmd_advise(args: argparse.Namespace) -> int:
     adv = _open_advisor()
     out = sys.stdout
     bad = 0
+    out.flush()
+    raw = out.buffer if hasattr(out, "buffer") else None
 
     if vary or provinces:  # what-if / comparison: per record, in-process (small inputs by nature)
         results = []
@@ -141,25 +144,34 @@ def cmd_advise(args: argparse.Namespace) -> int:
     progress = TerminalProgress()
     total = len(records)
     first = True
+
+    def write(data: bytes) -> None:
+        if raw is not None:
+            raw.write(data)
+        else:  # a text stream without a buffer (tests capturing output)
+            out.write(data.decode("utf-8"))
+
     if fmt == "csv":
-        out.write(",".join(CSV_COLUMNS) + "\n")
+        write((",".join(CSV_COLUMNS) + "\n").encode())
     elif fmt == "json" and not single:
-        out.write("[")
-    for n, (rec, text, err) in enumerate(batch.run(records), start=1):
+        write(b"[")
+    for n, (rec, data, err) in enumerate(batch.run(records), start=1):
         if err is not None:
             bad += 1
             _report_error(rec.where, json.loads(err)["error"])
         else:
             if fmt == "json" and not single:
-                out.write("\n" if first else ",\n")
-            out.write(text)
+                write(b"\n" if first else b",\n")
+            write(data)
             if fmt != "json" or single:
-                out.write("\n")
+                write(b"\n")
             first = False
         if total > 1:
             progress("advise", n, total, rec.where)
     if fmt == "json" and not single:
-        out.write("\n]\n")
+        write(b"\n]\n")
+    if raw is not None:
+        raw.flush()
     out.flush()
     if bad:
         print(f"minekb: advise: {bad} of {total} record(s) were bad and not advised", file=sys.stderr)

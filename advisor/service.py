@@ -13,20 +13,28 @@ Batch, what-if and province comparison (``batch.py``, ``whatif.py``) reuse
 from __future__ import annotations
 
 import datetime as _dt
+import json
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import yaml
 
-from advisor.assemble import (LIST_SECTIONS, Collector, Finding, Item, findings_from, jsonable, pick_single,
-                              unknowns_from)
+from advisor.assemble import LIST_SECTIONS, Collector, Finding, Item, UnknownsBuilder, jsonable, pick_single
 from advisor.potential import FACTORS, PotentialModel
 from advisor.precedents import PrecedentFinder
 from advisor.profile import ProfileError, validate_profile
-from advisor.provenance import Labels, SourceResolver
+from advisor.provenance import Labels, SourceResolver, SourcesRef
 from advisor.ranking import Ranker
 
 DATA = Path(__file__).resolve().parent / "data"
+_REF = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
+def _marker(obj: Any) -> str:
+    if isinstance(obj, SourcesRef):
+        return obj.marker
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 LABELLED_EN = {"utilization_models", "incentives", "constraints", "excluded_models", "measures"}
 
 
@@ -54,10 +62,11 @@ class Advisor:
         self.weights = dict(weights) if weights else dict(self.potential.ahp.weights)
         self.weights_method = "custom" if weights else "ahp"
         self.ranker = Ranker(self._broader)
+        self.unknowns = UnknownsBuilder(self.labels)
         self.low = self._load_low_potential()
         if cases is None:
             cases = self._kb_cases()
-        self.precedents = PrecedentFinder(cases, self.resolver.source)
+        self.precedents = PrecedentFinder(cases, self.resolver.sources, self.resolver.ref)
 
     # -- set-up ---------------------------------------------------------
     def _broader(self, concept_id: str) -> list[str]:
@@ -73,15 +82,29 @@ class Advisor:
         data = yaml.safe_load((DATA / "potential.yaml").read_text(encoding="utf-8"))
         self.potential.levels = {"high": float(data["levels"]["high"]), "low": float(data["levels"]["low"])}
         self.potential_sources = self.resolver.sources(data.get("sources", []), cited_by="advisor/data/potential.yaml")
+        self.potential_ref = self.resolver.ref(data.get("sources", []), cited_by="advisor/data/potential.yaml")
         low = data["low_potential"]
         for add in low["adds"]:
             self.resolver.sources(add["sources"], cited_by=add["rule"])
         return low
 
     # -- one mine -------------------------------------------------------
-    def _reason(self, f: Finding) -> dict[str, Any]:
-        return {"rule": f.rule_id, "explanation_zh": f.explanation_zh,
-                "sources": self.resolver.sources(f.sources, cited_by=f.rule_id)}
+    def _reason(self, rule_id: str, explanation_zh: str, clause_ids) -> dict[str, Any]:
+        return {"rule": rule_id, "explanation_zh": explanation_zh,
+                "sources": self.resolver.sources(clause_ids, cited_by=rule_id)}
+
+    def _reason_ref(self, rule_id: str, explanation_zh: str, clause_ids) -> dict[str, Any]:
+        return {"rule": rule_id, "explanation_zh": explanation_zh,
+                "sources": self.resolver.ref(clause_ids, cited_by=rule_id)}
+
+    def dumps(self, advice: dict[str, Any]) -> str:
+        """Compact JSON of an advice; with ``advise(..., for_json=True)`` the cited clauses are
+        spliced in from text escaped once per process (the bulk of a batch's bytes)."""
+        text = json.dumps(advice, ensure_ascii=False, separators=(",", ":"), default=_marker)
+        if "\\u0000" not in text:
+            return text
+        texts = self.resolver.ref_json
+        return _REF.sub(lambda m: texts[int(m.group(1))], text)
 
     def _low_potential_findings(self, pot: dict[str, Any], profile: dict[str, Any]) -> list[Finding]:
         if pot["level"] != "low":
@@ -107,16 +130,20 @@ class Advisor:
         return out
 
     def advise(self, profile: dict[str, Any], *, as_of: Any = None, explain: bool = False,
-               weights: dict[str, float] | None = None, validated: bool = False) -> dict[str, Any]:
-        """The contract's advice object for one profile (raises ``ProfileError`` on bad input)."""
+               weights: dict[str, float] | None = None, validated: bool = False,
+               for_json: bool = False) -> dict[str, Any]:
+        """The contract's advice object for one profile (raises ``ProfileError`` on bad input).
+
+        ``for_json=True`` is for output through ``self.dumps`` only: the cited
+        clause lists are references there, not lists.
+        """
         p = profile if validated else validate_profile(profile)
         ev = self.ruleset.evaluate(p, as_of=parse_as_of(as_of), explain=explain)
         w = weights or self.weights
         pot = self.potential.evaluate(p, w, "entropy" if weights else self.weights_method)
-        pot["sources"] = self.potential_sources
-        col = Collector(self._reason)
-        for f in findings_from(ev.conclusions):
-            col.add(f)
+        pot["sources"] = self.potential_ref if for_json else self.potential_sources
+        col = Collector(self._reason_ref if for_json else self._reason)
+        col.add_conclusions(ev.conclusions)
         for f in self._low_potential_findings(pot, p):
             col.add(f)
         advice: dict[str, Any] = {"mine_id": p["id"]}
@@ -160,8 +187,8 @@ class Advisor:
             }
         else:
             advice["responsibility"] = None
-        advice["precedents"] = self.precedents.find(p)
-        advice["unknowns"] = unknowns_from(ev.pending, self.labels, p)
+        advice["precedents"] = self.precedents.find(p, refs=for_json)
+        advice["unknowns"] = self.unknowns(ev.pending, p)
         advice["potential"] = pot
         if explain:
             advice["explain"] = {

@@ -175,3 +175,23 @@ def test_entropy_weights_for_a_batch_are_reported_in_the_potential(adv):
     out = list(adv.advise_many(recs, weights="entropy"))
     assert all(o["potential"]["method"] == "entropy" for o in out)
     assert out[0]["potential"]["factors"]["space"]["weight"] > out[0]["potential"]["factors"]["policy"]["weight"]
+
+
+def test_precedents_rank_the_most_similar_case_first_with_what_it_became():
+    from advisor.precedents import PrecedentFinder, similarity, case_view
+
+    cases = [
+        {"id": "c_rare", "name_zh": "稀土矿", "mineral": "rare_earth", "province": "江西", "became": ["photovoltaic"],
+         "utilization_zh": "光伏", "sources": ["seed:000 表3"]},
+        {"id": "c_quarry", "name_zh": "采石场", "mineral": "construction_stone", "location_zone": "suburban",
+         "terrain": ["open_pit"], "became": ["hotel_homestay"], "utilization_zh": "酒店"},
+        {"id": "c_lime", "name_zh": "石灰岩矿", "mineral": "limestone", "location_zone": "urban", "became": ["mine_park"]},
+    ]
+    finder = PrecedentFinder(cases)
+    got = finder.find({"id": "m", "mineral": "granite", "location_zone": "suburban", "terrain": ["open_pit"]})
+    assert [g["id"] for g in got] == ["c_quarry", "c_lime"]
+    assert got[0]["became"] == ["hotel_homestay"] and got[0]["utilization_zh"] == "酒店"
+    assert got[0]["similarity"] == round(similarity({"mineral": "granite", "location_zone": "suburban",
+                                                     "terrain": ["open_pit"]}, case_view(cases[1]))[0], 3)
+    assert finder.find({"id": "m", "mineral": "rare_earth"})[0]["seed_refs"] == ["seed:000 表3"]
+    assert finder.find({"id": "m"}) == []
