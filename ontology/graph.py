@@ -34,7 +34,9 @@ class Case:
     place: str = ""
     province: str | None = None           # short name (江西) or None abroad
     country: str = "CN"
-    mineral: str | None = None            # mineral concept id
+    # mineral, mining_method, terrain, heritage, location_zone hold mine-profile contract values (open_pit,
+    # not the concept id terrain_open_pit), so a case compares directly with a profile.
+    mineral: str | None = None
     mineral_note: str = ""
     mining_method: str | None = None
     terrain: list[str] = field(default_factory=list)
@@ -172,6 +174,10 @@ class KnowledgeGraph:
         langs = {(r["c"], r["lang"]): r["l"] for r in self.rows(
             "SELECT ?c ?l (LANG(?l) AS ?lang) WHERE { ?c a mk:Case ; skos:prefLabel ?l }")}
         provinces = {r["r"]: r["s"] for r in self.rows("SELECT ?r ?s WHERE { ?r a mk:Region ; mk:shortName ?s }")}
+        contract = {r["c"]: r["v"] for r in self.rows("SELECT ?c ?v WHERE { ?c mk:contractValue ?v }")}
+
+        def value(iri: str | None) -> str | None:
+            return contract.get(iri, _cid(iri)) if iri else None
         cases = []
         for iri, props in by_case.items():
             def one(local: str) -> Any:
@@ -186,9 +192,9 @@ class KnowledgeGraph:
             cases.append(Case(
                 id=_cid(iri), name_zh=langs.get((iri, "zh"), ""), name_en=langs.get((iri, "en"), ""),
                 place=one("place") or "", province=provinces.get(region) if region else None,
-                country=one("country") or "CN", mineral=_cid(one("mineral")), mineral_note=one("mineralNote") or "",
-                mining_method=_cid(one("miningMethod")), terrain=[_cid(t) for t in many("terrain")],
-                heritage=[_cid(h) for h in many("heritage")], location_zone=_cid(one("locationZone")),
+                country=one("country") or "CN", mineral=value(one("mineral")), mineral_note=one("mineralNote") or "",
+                mining_method=value(one("miningMethod")), terrain=[value(t) for t in many("terrain")],
+                heritage=[value(h) for h in many("heritage")], location_zone=value(one("locationZone")),
                 became=[_cid(b) for b in many("became")], became_notes=many("becameNote"),
                 utilization_zh=one("utilization") or "", sources=sources,
             ))

@@ -51,6 +51,7 @@ def test_the_seed_000_table_3_cases_are_all_there_with_their_minerals(kb):
     assert by_id["case_jp_iwami_ginzan"].country == "JP" and by_id["case_jp_iwami_ginzan"].province is None
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib's JSON-LD parser
 @pytest.mark.parametrize("fmt,parser", [("ttl", "turtle"), ("jsonld", "json-ld"), ("xml", "xml")])
 def test_a_module_exports_in_each_format_and_reads_back(kb, fmt, parser):
     data = kb.graph.export(fmt, "vocab/mine")
@@ -77,3 +78,16 @@ def test_a_bad_query_raises_a_clear_error(kb):
 def test_ask_queries_answer_true_or_false(kb):
     assert kb.graph.query("ASK { mkd:cn-mnr-2019-6 a mk:Document }") is True
     assert kb.graph.query("ASK { mkd:no-such-doc a mk:Document }") is False
+
+
+def test_case_attributes_are_profile_contract_values_comparable_with_a_mine_profile(kb):
+    from rules.schema import PROFILE_FIELDS
+
+    for case in kb.graph.cases():
+        for field in ("mineral", "mining_method", "location_zone"):
+            value = getattr(case, field)
+            assert value is None or value in PROFILE_FIELDS[field].values, (case.id, field, value)
+        for field in ("terrain", "heritage"):
+            assert set(getattr(case, field)) <= set(PROFILE_FIELDS[field].values), (case.id, field)
+    tongluoshan = next(c for c in kb.graph.cases() if c.id == "case_tongluoshan_mine_park")
+    assert tongluoshan.terrain == ["open_pit"] and tongluoshan.mining_method == "open_pit"
