@@ -40,6 +40,7 @@ class Node:
     style: str = ""
     numbers: tuple[int, ...] = ()
     para_count: int = 0
+    last_child: dict[str, int] = field(default_factory=dict)   # style -> last number among its children
 
     @property
     def text(self) -> str:
@@ -65,6 +66,7 @@ class _Parser:
         self.preamble_count = 0
         self.in_tab_table = False
         self.bridging = False               # a blank line interrupted a sentence: join across it
+        self.root_last_child: dict[str, int] = {}
         lengths = sorted(len(line) for line in lines if len(line) > 8)
         self.width = lengths[int(len(lengths) * 0.8)] if lengths else 40
 
@@ -144,6 +146,9 @@ class _Parser:
             if owner is None:
                 return False
         previous = self._previous_number(m.style)
+        if previous is None:        # a sibling list interrupted by a table or a closed item keeps counting
+            owner = next((node for node in reversed(self.stack) if node.style != "table"), None)
+            previous = (owner.last_child if owner else self.root_last_child).get(m.style)
         n = m.numbers[-1]
         if previous is None:
             return n == 1 or (not is_strict(m.style) and n <= 2 and m.kind in ("chap", "book", "subchap"))
@@ -186,6 +191,7 @@ class _Parser:
         spaced = m.kind in ("chap", "book", "subchap", "table", "art") or m.label[-1:].isascii()
         heading = f"{m.label} {title}".strip() if spaced else f"{m.label}{title}"
         node = Node(self._unique(path), heading, title=title, parent=parent, style=m.style, numbers=m.numbers)
+        (parent.last_child if parent else self.root_last_child)[m.style] = m.numbers[-1]
         self.nodes.append(node)
         self.stack.append(node)
         self.in_tab_table = False
