@@ -32,12 +32,21 @@ _KIND_ZH = {"restoration_category": "修复类别", "priority": "修复优先序
 
 
 class _Plan:
-    """The rules in force on one date for one province, in evaluation order."""
+    """The rules in force on one date for one province, in evaluation order.
 
-    __slots__ = ("entries",)
+    ``chained``: fact producers (in dependency order), then rules pending on an
+    unknown province, as ``(rule, fn, region_pending, facts concluded)``;
+    ``plain``: every other rule as ``(rule, fn)``, evaluated in a tighter loop.
+    """
+
+    __slots__ = ("entries", "chained", "plain")
 
     def __init__(self, entries: list) -> None:
         self.entries = entries
+        producers = [e for e in entries if e[3]]
+        region_open = [e for e in entries if e[2] and not e[3]]
+        self.chained = producers + region_open
+        self.plain = [(e[0], e[1]) for e in entries if not e[2] and not e[3]]
 
 
 class RuleSet:
@@ -155,7 +164,8 @@ class RuleSet:
         fired: list[Rule] = []
         unknown: list[tuple[Rule, bool]] = []
         pending_producers: dict[str, bool] = {}
-        for rule, fn, region_pending, concluded in self.plan(on, province).entries:
+        plan = self.plan(on, province)
+        for rule, fn, region_pending, concluded in plan.chained:
             value = fn(profile, facts)
             if region_pending and value is not False:
                 value = None
@@ -171,6 +181,13 @@ class RuleSet:
                         pending_producers[rule.id] = region_pending
                         if facts[name] is False:
                             facts[name] = None
+        fire, wait = fired.append, unknown.append
+        for rule, fn in plan.plain:
+            value = fn(profile, facts)
+            if value is True:
+                fire(rule)
+            elif value is None:
+                wait((rule, False))
 
         conclusions: list[Conclusion] = []
         if fired:
