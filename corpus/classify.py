@@ -125,6 +125,11 @@ for _type, _words in WORD_CUES.items():
         _WORD_TYPES.setdefault(_word, []).append((_type, _weight))
 _WORD_RE = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
                                for w in sorted(_WORD_TYPES, key=len, reverse=True)))
+_HEADING_TYPES: dict[str, list[tuple[str, int]]] = {}
+for _type, _words in HEADING_CUES.items():
+    for _word, _weight in _words.items():
+        _HEADING_TYPES.setdefault(_word, []).append((_type, _weight))
+_HEADING_RE = re.compile("|".join(map(re.escape, sorted(_HEADING_TYPES, key=len, reverse=True))))
 _SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 
 
@@ -166,9 +171,10 @@ def classify(key: str, tokens: list[str], headings: list[str] = (), sentences: l
                 add("measure", 2, sentence[:4])
     # the nearest heading that says something decides the section context (a section refines its chapter)
     for heading in reversed(list(headings)):
-        found = [(t, w, word) for t, words in HEADING_CUES.items() for word, w in words.items() if word in heading]
-        for type_, weight, word in found:
-            add(type_, weight, f"§{word}")
+        found = set(_HEADING_RE.findall(heading))
+        for word in found:
+            for type_, weight in _HEADING_TYPES[word]:
+                add(type_, weight, f"§{word}")
         if found:
             break
     if in_preamble:

@@ -129,28 +129,37 @@ class ConceptIndex:
                 continue
             seen.add((key, concept))
             self.terms.append(Term(text, concept, str(getattr(t, "kind", "") or ""), key))
-        self.by_prefix: dict[str, list[Term]] = {}
-        for term in sorted(self.terms, key=lambda t: -len(t.key)):
-            self.by_prefix.setdefault(term.key[:2], []).append(term)
-        self.max_len = max((len(t.key) for t in self.terms), default=0)
+        # bigram -> lengths of the term keys starting with it (longest first); key -> its terms
+        self.by_prefix: dict[str, list[int]] = {}
+        self.by_key: dict[str, list[Term]] = {}
+        for term in self.terms:
+            self.by_key.setdefault(term.key, []).append(term)
+            lengths = self.by_prefix.setdefault(term.key[:2], [])
+            if len(term.key) not in lengths:
+                lengths.append(len(term.key))
+        for lengths in self.by_prefix.values():
+            lengths.sort(reverse=True)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
     def find(self, key: str) -> list[tuple[int, int, Term]]:
         """(start, end, term) for every term occurrence in ``key``; English terms need word boundaries."""
-        by_prefix = self.by_prefix
+        by_prefix, by_key = self.by_prefix, self.by_key
         if not by_prefix:
             return []
         hits = []
         get = by_prefix.get
         for pos in range(len(key) - 1):
-            bucket = get(key[pos:pos + 2])
-            if bucket is None:
+            lengths = get(key[pos:pos + 2])
+            if lengths is None:
                 continue
-            for term in bucket:
-                if key.startswith(term.key, pos):
-                    end = pos + len(term.key)
+            for length in lengths:
+                terms = by_key.get(key[pos:pos + length])
+                if terms is None:
+                    continue
+                end = pos + length
+                for term in terms:
                     if term.key.isascii() and (_word_char(key, pos - 1) or _word_char(key, end)):
                         continue
                     hits.append((pos, end, term))
