@@ -60,6 +60,7 @@ class CheckReport:
     tests_run: int = 0
     test_failures: list[str] = field(default_factory=list)
     pairs_sampled: int = 0       # pairs whose domain was too large to enumerate fully
+    untested: list[str] = field(default_factory=list)   # rule ids without a test case (reported, not an error)
 
     @property
     def ok(self) -> bool:
@@ -70,7 +71,8 @@ class CheckReport:
 
     def summary(self) -> str:
         return (f"{self.rules} rules, {len(self.load_problems)} load problems, {len(self.conflicts)} conflicts, "
-                f"{self.tests_run} tests run, {len(self.test_failures)} failed")
+                f"{self.tests_run} tests run, {len(self.test_failures)} failed"
+                + (f"; {len(self.untested)} rules have no test case" if self.untested else ""))
 
 
 def check(rules_dir: Path, kb=None, progress: Progress | None = None) -> CheckReport:
@@ -86,6 +88,7 @@ def check(rules_dir: Path, kb=None, progress: Progress | None = None) -> CheckRe
             report.test_failures.append(f"{_display(rule.file)}:{case.line}: rule {rule.id}: test {case.name!r}: {message}")
         progress("rule tests", i + 1, len(cases), rule.id)
     report.tests_run = len(cases)
+    report.untested = [r.id for r in rules if not r.tests]
     return report
 
 

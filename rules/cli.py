@@ -90,7 +90,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"ok": report.ok, "rules": report.rules, "load_problems": report.load_problems,
                           "conflicts": [c.describe() for c in report.conflicts], "tests_run": report.tests_run,
-                          "test_failures": report.test_failures, "pairs_sampled": report.pairs_sampled},
+                          "test_failures": report.test_failures, "pairs_sampled": report.pairs_sampled,
+                          "untested_rules": report.untested},
                          ensure_ascii=False, indent=2))
     else:
         for line in report.lines():
