@@ -45,7 +45,7 @@ class Case:
     became: list[str] = field(default_factory=list)       # utilization-model concept ids
     became_notes: list[str] = field(default_factory=list)  # models the vocabulary does not have (yet)
     utilization_zh: str = ""
-    sources: list[str] = field(default_factory=list)       # clause ids or seed references
+    sources: list[str] = field(default_factory=list)       # clause ids (cited, or naming the case), then seed references
 
 
 @dataclass
@@ -175,6 +175,9 @@ class KnowledgeGraph:
             "SELECT ?c ?l (LANG(?l) AS ?lang) WHERE { ?c a mk:Case ; skos:prefLabel ?l }")}
         provinces = {r["r"]: r["s"] for r in self.rows("SELECT ?r ?s WHERE { ?r a mk:Region ; mk:shortName ?s }")}
         contract = {r["c"]: r["v"] for r in self.rows("SELECT ?c ?v WHERE { ?c mk:contractValue ?v }")}
+        naming: dict[str, list[str]] = {}
+        for r in self.rows("SELECT ?k ?id WHERE { ?k a mk:Case . ?c mk:isAbout ?k ; mk:clauseId ?id } ORDER BY ?id"):
+            naming.setdefault(r["k"], []).append(r["id"])
 
         def value(iri: str | None) -> str | None:
             return contract.get(iri, _cid(iri)) if iri else None
@@ -188,7 +191,8 @@ class KnowledgeGraph:
                 return sorted(props.get(ns.MK + local, []))
 
             region = one("region")
-            sources = many("citesSeed") + sorted(ns.clause_id_of(s) or s for s in props.get(ns.PROV + "wasDerivedFrom", []))
+            cited = sorted(ns.clause_id_of(s) or s for s in props.get(ns.PROV + "wasDerivedFrom", []))
+            sources = list(dict.fromkeys(cited + naming.get(iri, []))) + many("citesSeed")
             cases.append(Case(
                 id=_cid(iri), name_zh=langs.get((iri, "zh"), ""), name_en=langs.get((iri, "en"), ""),
                 place=one("place") or "", province=provinces.get(region) if region else None,

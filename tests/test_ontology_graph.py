@@ -92,3 +92,13 @@ def test_case_attributes_are_profile_contract_values_comparable_with_a_mine_prof
             assert set(getattr(case, field)) <= set(PROFILE_FIELDS[field].values), (case.id, field)
     tongluoshan = next(c for c in kb.graph.cases() if c.id == "case_tongluoshan_mine_park")
     assert tongluoshan.terrain == ["open_pit"] and tongluoshan.mining_method == "open_pit"
+
+
+def test_a_case_named_in_a_clause_lists_that_clause_among_its_sources(kb):
+    cases = {c.id: c for c in kb.graph.cases()}
+    naming = {(r["k"].rsplit("#", 1)[1], r["id"]) for r in kb.graph.rows(
+        "SELECT ?k ?id WHERE { ?k a mk:Case . ?c mk:isAbout ?k ; mk:clauseId ?id }")}
+    assert naming, "no clause of the bundled corpus names a precedent case"
+    for cid, clause_id in naming:
+        assert clause_id in cases[cid].sources
+        assert kb.clause(clause_id) is not None
