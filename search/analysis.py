@@ -103,6 +103,7 @@ class Analysis:
         self.seg = segmenter(user_words)
         self.freq = self.seg.FREQ
         self._short: dict[str, list[tuple[int, str]]] = {}
+        self._short_words: dict[str, list[str]] = {}
 
     def _cut(self, chunk: str) -> tuple[list[tuple[int, int]], dict[int, list[int]]]:
         """jieba's dictionary-only cut of one chunk as (start, end) spans, and its word DAG.
@@ -143,7 +144,20 @@ class Analysis:
         return piece
 
     def words(self, text: str) -> list[str]:
-        """The words of ``text`` in order (folded, punctuation dropped, English stemmed)."""
+        """The words of ``text`` in order (folded, punctuation dropped, English stemmed).
+
+        Remembered for short strings: queries repeat, and a concept's labels are cut on every query.
+        """
+        if len(text) <= 32:
+            hit = self._short_words.get(text)
+            if hit is None:
+                hit = self._words(text)
+                if len(self._short_words) < 50_000:
+                    self._short_words[text] = hit
+            return list(hit)
+        return self._words(text)
+
+    def _words(self, text: str) -> list[str]:
         out: list[str] = []
         for chunk in self._chunks(text):
             if chunk.isascii():

@@ -73,6 +73,12 @@ class VectorEngine:
         self.phrase_text = text
         ends = [m.start() for m in re.finditer("\n", text)]
         self.line_ends = np.array(ends, dtype=np.int64)
+        self.line_starts = np.concatenate([[0], self.line_ends[:-1] + 1]).astype(np.int64)
+
+    def clear_cache(self) -> None:
+        """Forget decoded posting lists (the benchmark's cold-cache figures)."""
+        with self._lock:
+            self._cache.clear()
 
     # -- postings -------------------------------------------------------------
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -88,7 +94,9 @@ class VectorEngine:
             return empty
         try:
             m = self.reader.postings(field, text)
-        except Exception:  # whoosh raises TermNotFound for an unknown term
+        except Exception:  # whoosh raises TermNotFound for an unknown term: remember the absence too
+            with self._lock:
+                self._cache[key] = empty
             return empty
         ids_parts, w_parts = [], []
         if self._leaf and hasattr(m, "_read_ids") and hasattr(m, "_lastblock"):
@@ -115,66 +123,163 @@ class VectorEngine:
                 self._cache.popitem(last=False)
         return result
 
-    def term(self, field: str, text: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
+    def term(self, field: str, text: str, boost: float) -> "Sparse":
+        """BM25F of one term for its whole posting list at once (keyword fields: the boost)."""
         ids, tf = self.postings(field, text)
-        score = np.zeros(self.n, np.float32)
-        mask = np.zeros(self.n, bool)
-        if len(ids):
-            mask[ids] = True
-            if field in self.lengths:
-                idf = math.log(self.n / (len(ids) + 1)) + 1   # Whoosh's BM25F idf
-                fl = self.lengths[field][ids]
-                s = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / self.avgfl[field]))
-                score[ids] = s * boost
-            else:  # keyword/ID fields carry no lengths: a match is worth its boost
-                score[ids] = tf * boost
-        return score, mask
+        if not len(ids):
+            return Sparse(ids, tf)
+        if field in self.lengths:
+            idf = math.log(self.n / (len(ids) + 1)) + 1   # Whoosh's BM25F idf
+            fl = self.lengths[field][ids]
+            s = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / self.avgfl[field]))
+            return Sparse(ids, (s * boost).astype(np.float32))
+        return Sparse(ids, (tf * boost).astype(np.float32))
 
     # -- evaluation -----------------------------------------------------------
-    def evaluate(self, q: Q.Query) -> tuple[np.ndarray, np.ndarray]:
+    # A result is Sparse (sorted doc ids + scores: single terms, ANDs of terms)
+    # or Dense (a score and a mask per clause: ORs). Sparse keeps rare terms
+    # cheap; Dense keeps wide ORs (a concept's ten labels in three fields) cheap.
+    def evaluate(self, q: Q.Query) -> "Sparse | Dense":
         if isinstance(q, Q.Term):
             return self.term(q.fieldname, q.text, q.boost)
         if isinstance(q, Q.Phrase):
             return self.phrase(q)
-        if isinstance(q, Q.AndMaybe):
-            s1, m1 = self.evaluate(q.a)
-            s2, _ = self.evaluate(q.b)
-            return (s1 + s2 * m1) * q.boost, m1
-        if isinstance(q, Q.AndNot):
-            s1, m1 = self.evaluate(q.a)
-            _, m2 = self.evaluate(q.b)
-            m = m1 & ~m2
-            return s1 * m, m
-        if isinstance(q, (Q.And, Q.Or)):
+        if isinstance(q, Q.Or):
+            acc = Dense.empty(self.n)
+            for sub in q.subqueries:
+                acc.add(self.evaluate(sub))
+            if q.boost != 1:
+                acc.score *= q.boost
+            return acc
+        if isinstance(q, Q.And):
             parts = [self.evaluate(sub) for sub in q.subqueries]
             if not parts:
-                return np.zeros(self.n, np.float32), np.zeros(self.n, bool)
-            score = parts[0][0].copy()
-            mask = parts[0][1].copy()
-            for s, m in parts[1:]:
-                score += s
-                if isinstance(q, Q.And):
-                    mask &= m
-                else:
-                    mask |= m
-            if isinstance(q, Q.And):
-                score *= mask
-            return score * q.boost, mask
+                return Sparse.empty()
+            parts.sort(key=lambda p: p.size())
+            result = parts[0].to_sparse()
+            for p in parts[1:]:
+                result = result.intersect(p)
+            return result.scaled(q.boost)
+        if isinstance(q, Q.AndMaybe):
+            base = self.evaluate(q.a).to_sparse()
+            return base.add_where(self.evaluate(q.b)).scaled(q.boost)
+        if isinstance(q, Q.AndNot):
+            base = self.evaluate(q.a).to_sparse()
+            return base.without(self.evaluate(q.b))
         raise TypeError(f"query node not supported by the vector engine: {type(q).__name__}")
 
-    def phrase(self, q: Q.Phrase) -> tuple[np.ndarray, np.ndarray]:
+    def phrase(self, q: Q.Phrase) -> "Sparse":
         """Every word scored as a term, kept only in clauses where the words occur in sequence."""
-        score = np.zeros(self.n, np.float32)
-        mask = np.ones(self.n, bool)
+        result: Sparse | None = None
         for w in q.words:
-            s, m = self.term(q.fieldname, w, q.boost)
-            score += s
-            mask &= m
-        if not mask.any() or not len(self.line_ends):
-            return score * mask, mask
-        found = np.zeros(self.n, bool)
-        starts = [m.start() for m in phrase_regex(list(q.words)).finditer(self.phrase_text)]
-        if starts:
-            found[np.searchsorted(self.line_ends, np.asarray(starts, np.int64))] = True
-        mask &= found
-        return score * mask, mask
+            t = self.term(q.fieldname, w, q.boost)
+            result = t if result is None else result.intersect(t)
+        if result is None or not len(result.ids) or not len(self.line_ends):
+            return result or Sparse.empty()
+        found = self.phrase_docs(tuple(q.words), result.ids)
+        keep = np.isin(result.ids, found, assume_unique=True)
+        return Sparse(result.ids[keep], result.scores[keep])
+
+    def phrase_docs(self, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
+        """Clauses among ``candidates`` whose folded line holds the words in sequence (memoised)."""
+        key = ("\x00phrase", "\x00".join(words))
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit[0]
+        rx = phrase_regex(list(words))
+        text = self.phrase_text
+        if len(candidates) <= 500:
+            # few candidates: check their lines only (the result for these candidates only: not memoised)
+            starts = self.line_starts[candidates]
+            ends = self.line_ends[candidates]
+            ok = [bool(rx.search(text, int(a), int(b))) for a, b in zip(starts, ends)]
+            return candidates[np.asarray(ok, bool)] if ok else candidates[:0]
+        offsets = [m.start() for m in rx.finditer(text)]
+        found = np.unique(np.searchsorted(self.line_ends, np.asarray(offsets, np.int64))) if offsets \
+            else np.empty(0, np.int64)
+        with self._lock:
+            self._cache[key] = (found, found)
+        return found
+
+    def dense(self, r: "Sparse | Dense") -> "Dense":
+        if isinstance(r, Dense):
+            return r
+        d = Dense.empty(self.n)
+        d.add(r)
+        return d
+
+
+class Sparse:
+    """Matching clauses as sorted unique doc numbers with their scores."""
+
+    __slots__ = ("ids", "scores")
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray) -> None:
+        self.ids, self.scores = ids, scores
+
+    @classmethod
+    def empty(cls) -> "Sparse":
+        return cls(np.empty(0, np.int64), np.empty(0, np.float32))
+
+    def size(self) -> int:
+        return len(self.ids)
+
+    def to_sparse(self) -> "Sparse":
+        return self
+
+    def scaled(self, boost: float) -> "Sparse":
+        return self if boost == 1 else Sparse(self.ids, self.scores * boost)
+
+    def intersect(self, other: "Sparse | Dense") -> "Sparse":
+        if isinstance(other, Dense):
+            keep = other.mask[self.ids]
+            ids = self.ids[keep]
+            return Sparse(ids, self.scores[keep] + other.score[ids])
+        common, i, j = np.intersect1d(self.ids, other.ids, assume_unique=True, return_indices=True)
+        return Sparse(common, self.scores[i] + other.scores[j])
+
+    def add_where(self, other: "Sparse | Dense") -> "Sparse":
+        """Add ``other``'s scores where it also matches (AND-MAYBE)."""
+        if isinstance(other, Dense):
+            return Sparse(self.ids, self.scores + other.score[self.ids] * other.mask[self.ids])
+        common, i, j = np.intersect1d(self.ids, other.ids, assume_unique=True, return_indices=True)
+        scores = self.scores.copy()
+        scores[i] += other.scores[j]
+        return Sparse(self.ids, scores)
+
+    def without(self, other: "Sparse | Dense") -> "Sparse":
+        if isinstance(other, Dense):
+            keep = ~other.mask[self.ids]
+        else:
+            keep = ~np.isin(self.ids, other.ids, assume_unique=True)
+        return Sparse(self.ids[keep], self.scores[keep])
+
+
+class Dense:
+    """Matching clauses as a score and a mask with one slot per clause."""
+
+    __slots__ = ("score", "mask")
+
+    def __init__(self, score: np.ndarray, mask: np.ndarray) -> None:
+        self.score, self.mask = score, mask
+
+    @classmethod
+    def empty(cls, n: int) -> "Dense":
+        return cls(np.zeros(n, np.float32), np.zeros(n, bool))
+
+    def size(self) -> int:
+        return int(np.count_nonzero(self.mask))
+
+    def add(self, other: "Sparse | Dense") -> None:
+        """OR ``other`` in: scores add up, masks unite."""
+        if isinstance(other, Dense):
+            self.score += other.score
+            self.mask |= other.mask
+        elif len(other.ids):
+            self.score[other.ids] += other.scores
+            self.mask[other.ids] = True
+
+    def to_sparse(self) -> Sparse:
+        ids = np.flatnonzero(self.mask)
+        return Sparse(ids, self.score[ids])

@@ -31,6 +31,7 @@ _REGION_SUFFIX_RE = re.compile(r"(省|市|自治区|壮族自治区|回族自治
 class FacetTable:
     values: dict[str, dict[str, np.ndarray]]   # facet key -> value -> doc numbers
     n: int
+    _pairs: dict | None = None
 
     @classmethod
     def load(cls, reader: Any, postings) -> "FacetTable":
@@ -89,17 +90,29 @@ class FacetTable:
             return [text, _REGION_SUFFIX_RE.sub("", text)]
         return [text]
 
+    def _codes(self) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
+        """Per facet: its values, and (doc, value code) pairs — one vectorised count per facet."""
+        if self._pairs is None:
+            pairs = {}
+            for key, table in self.values.items():
+                names = list(table)
+                docs = [table[v] for v in names]
+                doc_arr = np.concatenate(docs) if docs else np.empty(0, np.int64)
+                code_arr = np.concatenate([np.full(len(d), i, np.int32) for i, d in enumerate(docs)]) if docs \
+                    else np.empty(0, np.int32)
+                pairs[key] = (names, doc_arr, code_arr)
+            self._pairs = pairs
+        return self._pairs
+
     def counts(self, matched: np.ndarray, top: int = 30) -> dict[str, dict[str, int]]:
         """Per facet, value -> number of matched clauses (largest first, at most ``top`` values)."""
         out: dict[str, dict[str, int]] = {}
         any_match = bool(matched.any())
-        for key, table in self.values.items():
+        for key, (names, docs, codes) in self._codes().items():
             counted = []
-            if any_match:
-                for value, docs in table.items():
-                    n = int(np.count_nonzero(matched[docs]))
-                    if n:
-                        counted.append((value, n))
+            if any_match and len(names):
+                per_value = np.bincount(codes[matched[docs]], minlength=len(names))
+                counted = [(names[i], int(per_value[i])) for i in np.flatnonzero(per_value)]
             if key == "year":
                 counted.sort(key=lambda vn: vn[0], reverse=True)
             else:

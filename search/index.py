@@ -180,7 +180,7 @@ def write_index(target: Path, records: Iterable[dict[str, Any]], terms: list[dic
             writer.add_document(**record)
             lines.write(phrase_line(record["title"], record["heading"], record["text"]) + "\n")
             count += 1
-            if count % 500 == 0:
+            if count % 500 == 0 and count != total:
                 progress("search index", count, total, record["clause_id"])
         writer.commit()
         lines.close()

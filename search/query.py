@@ -29,6 +29,7 @@ from search.index import FIELD_BOOSTS
 
 MAX_QUERY_CHARS = 256
 TEXT_FIELDS = ("text", "heading", "title")
+SYNONYM_FIELDS = ("text", "heading")
 
 # Words that say which kind of clause the user wants. Data, not logic: a cue
 # word maps to the clause types (corpus.model.CLAUSE_TYPES) it implies.
@@ -145,10 +146,10 @@ class QueryBuilder:
         self.vocab = vocabulary
 
     # -- leaves ---------------------------------------------------------------
-    def _multi(self, words: list[str], phrase: bool) -> Q.Query:
-        """One word or an exact word sequence, in any text field, boosted per field."""
+    def _multi(self, words: list[str], phrase: bool, fields: tuple[str, ...] = TEXT_FIELDS) -> Q.Query:
+        """One word or an exact word sequence, in any of ``fields``, boosted per field."""
         parts = []
-        for f in TEXT_FIELDS:
+        for f in fields:
             if len(words) == 1:
                 parts.append(Q.Term(f, words[0], boost=FIELD_BOOSTS[f]))
             elif phrase:
@@ -190,7 +191,10 @@ class QueryBuilder:
                 words = self.analysis.words(other)
                 if not words:
                     continue
-                alts.append(self._multi(words, phrase=True))
+                # a label of several words (solar power, 生态+光伏) needs all of them, not their order:
+                # order would cost a phrase check per label and field, and labels are already specific
+                # synonyms are looked for in text and headings; the title only for what was typed
+                alts.append(self._multi(words, phrase=False, fields=TEXT_FIELDS if other == label else SYNONYM_FIELDS))
                 u.marks.add(other)
                 if other != label and other not in u.expanded_terms:
                     u.expanded_terms.append(other)

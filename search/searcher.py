@@ -117,20 +117,24 @@ class Searcher:
     def _run(self, u: Understood, q, allowed: np.ndarray | None, limit: int, offset: int
              ) -> tuple[np.ndarray, int, list[dict[str, Any]]]:
         """(match mask, total, hits of the page): score everything, rank only the page's head."""
-        score, mask = self.engine.evaluate(q)
+        found = self.engine.evaluate(q).to_sparse()
+        ids, scores = found.ids, found.scores
         if allowed is not None:
-            mask &= allowed
-        final = score * self.status_factor
-        if u.implied_types:
-            favoured = self.facets.mask_of("clause_type", sorted(u.implied_types))
+            keep = allowed[ids]
+            ids, scores = ids[keep], scores[keep]
+        final = scores * self.status_factor[ids]
+        if u.implied_types and len(ids):
+            favoured = self.facets.mask_of("clause_type", sorted(u.implied_types))[ids]
             final = np.where(favoured, final * INTENT_FACTOR, final)
-        idx = np.flatnonzero(mask)
-        total = int(len(idx))
+        total = int(len(ids))
         k = offset + limit
+        pos = np.arange(total)
         if total > k:
-            idx = idx[np.argpartition(-final[idx], k - 1)[:k]]
-        ranked = idx[np.lexsort((idx, -final[idx]))][offset:k]   # best first, ties in reading order
-        hits = [self._hit(self._searcher.stored_fields(int(d)), float(final[d]), u) for d in ranked]
+            pos = np.argpartition(-final, k - 1)[:k]
+        pos = pos[np.lexsort((ids[pos], -final[pos]))][offset:k]   # best first, ties in reading order
+        hits = [self._hit(self._searcher.stored_fields(int(ids[p])), float(final[p]), u) for p in pos]
+        mask = np.zeros(self.engine.n, bool)
+        mask[ids] = True
         return mask, total, hits
 
     def _hit(self, fields: dict[str, Any], score: float, u: Understood) -> dict[str, Any]:

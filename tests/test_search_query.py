@@ -173,3 +173,24 @@ def test_query_with_nothing_to_search_gives_an_empty_result(searcher, query):
 def test_bad_paging_arguments_are_rejected(searcher, kwargs):
     with pytest.raises(QueryError):
         searcher.search("矿山", **kwargs)
+
+
+def test_any_typed_text_gives_a_result_or_a_query_error(searcher):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    alphabet = st.sampled_from(list('矿山光伏礦園 "“”《》「」()（）〔〕[]-+|&<>/:*?\\\'ORANDNOT2019号自然资规\x00\t\n') + ["OR", "NOT"])
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(alphabet, max_size=30).map("".join))
+    def run(query):
+        try:
+            result = searcher.search(query)
+        except QueryError as exc:
+            assert str(exc)
+            return
+        assert result["total"] >= len(result["hits"])
+        for hit in result["hits"]:
+            assert "<" not in hit["highlight"].replace("<mark>", "").replace("</mark>", "")
+
+    run()
