@@ -42,6 +42,20 @@ def register(subparsers) -> None:
     sh.set_defaults(func=cmd_show)
 
 
+    ev = sub.add_parser("eval", help="trace the rules on one mine profile: fired, removed, pending, why not",
+                        description="Evaluate the rule set on one mine profile (a JSON object in the contract's "
+                                    "shape) and print every conclusion with its rule, explanation and sources, "
+                                    "what precedence removed, the rules waiting on unknown fields, and with "
+                                    "--explain why each other rule did not fire. For rule writers; the advice "
+                                    "itself comes from `minekb advise`.")
+    ev.add_argument("profile", metavar="PROFILE.json", help="a JSON file holding one mine profile")
+    ev.add_argument("--as-of", help="apply the rules in force on this date, YYYY-MM-DD (default: today)")
+    ev.add_argument("--explain", action="store_true", help="also list the rules that did not fire, and why")
+    ev.add_argument("--dir", help="rules folder (default: the bundled rules/data)")
+    ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
+    ev.set_defaults(func=cmd_eval)
+
+
 def register_bench(bench_subparsers) -> None:
     b = bench_subparsers.add_parser(
         "rules", help="compiled rule engine vs the rule-engine package on the same synthetic mines",
@@ -204,3 +218,49 @@ def cmd_bench(args: argparse.Namespace) -> int:
         for line in figures["lines"]:
             print(line)
     return 0 if figures["disagreements"] == 0 else 1
+
+
+def _read_profile(path: str) -> dict:
+    from rules.cases import normalize_profile
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CLIError(f"{path}: cannot read ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise CLIError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise CLIError(f"{path}: expected one JSON object (a mine profile)")
+    profile, errors = normalize_profile(data, default_id=str(data.get("id") or Path(path).stem))
+    if errors:
+        raise CLIError(f"{path}: " + "; ".join(errors))
+    return profile
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    profile = _read_profile(args.profile)
+    ev = _lenient(args).evaluate(profile, as_of=_as_of(args.as_of), explain=args.explain)
+    if args.json:
+        print(json.dumps({
+            "as_of": ev.as_of.isoformat() if ev.as_of else None, "facts": ev.facts,
+            "conclusions": [asdict(c) for c in ev.conclusions],
+            "removed": [{"conclusion": asdict(c), "by": by, "why_zh": why} for c, by, why in ev.removed],
+            "pending": [{"rule": p.rule_id, "unknown_fields": list(p.unknown_fields),
+                         "would_conclude": [asdict(t) for t in p.would_conclude]} for p in ev.pending],
+            "not_fired": [{"rule": rid, "why_zh": why} for rid, why in ev.not_fired],
+        }, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(f"# {profile['id']}  (rules in force on {ev.as_of})")
+    for c in ev.conclusions:
+        weight = f" ({c.weight:g})" if c.kind == "recommend" else ""
+        print(f"{c.kind}: {c.value}{weight}  ← {c.rule_id}\n    {c.explanation_zh}\n    sources: {', '.join(c.sources)}")
+    for c, by, why in ev.removed:
+        print(f"removed {c.kind}: {c.value} (from {c.rule_id}) by {by}: {why}")
+    for p in ev.pending:
+        would = ", ".join(f"{t.kind}={t.value}" for t in p.would_conclude)
+        print(f"pending {p.rule_id} on {', '.join(p.unknown_fields)} → {would}")
+    for rid, why in ev.not_fired:
+        print(f"not fired {rid}: {why}")
+    return 0

@@ -87,3 +87,27 @@ def test_a_failing_rule_test_names_the_rule_the_case_and_what_differed(tmp_path,
         "r.yaml:9: rule y.redline: test '红线内的矿山人工修复': recommend: expected wetland_park, not concluded "
         "(concluded: nothing)",
     ]
+
+
+def test_a_case_of_a_repealed_rule_runs_on_a_date_the_rule_was_in_force(tmp_path):
+    (tmp_path / "r.yaml").write_text(textwrap.dedent("""
+        rules:
+          - id: z.old
+            title: {zh: 已废止的激励, en: A repealed incentive}
+            when: "status == 'historical_abandoned'"
+            then: {incentive: tax_preference}
+            valid_from: 2015-01-01
+            valid_until: 2020-01-01
+            sources: [d~a]
+            tests:
+              - name: 废止前历史遗留矿山享受税收优惠
+                profile: {status: historical_abandoned}
+                expect: {incentive: tax_preference}
+              - name: 废止后不再享受
+                profile: {status: historical_abandoned}
+                as_of: 2021-01-01
+                expect: {not_incentive: tax_preference}
+    """), encoding="utf-8")
+    report = check(tmp_path)
+    assert report.ok, report.lines()
+    assert report.tests_run == 2

@@ -67,9 +67,29 @@ def test_bench_compares_with_rule_engine_and_both_agree(capsys):
     assert figures["compiled_conditions_mines_per_s"] > figures["naive_rule_engine_mines_per_s"]
 
 
-@pytest.mark.parametrize("argv", [["rules", "check"], ["rules", "list"], ["rules", "show"], ["bench", "rules"]])
+@pytest.mark.parametrize("argv", [["rules", "check"], ["rules", "list"], ["rules", "show"], ["rules", "eval"],
+                                  ["bench", "rules"]])
 def test_every_rules_command_has_help(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         main([*argv, "--help"])
     assert exc.value.code == 0
     assert "usage: minekb" in capsys.readouterr().out
+
+
+def test_eval_traces_one_profile_with_why_not(tmp_path, capsys):
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"id": "m1", "province": "北京市", "control_zones": ["scenic_area"],
+                                "had_mining_license": False, "status": "historical_abandoned"}), encoding="utf-8")
+    assert main(["rules", "eval", str(mine), "--explain", "--as-of", "2024-06-01",
+                 "--dir", str(FIXTURES / "engine")]) == 0
+    out = capsys.readouterr().out
+    assert "responsibility: district_finance_unlicensed  ← t.bj.unlicensed_pays" in out
+    assert "not fired t.zone.redline: 不满足「所在管控区包含生态保护红线」：本矿山所在管控区为风景名胜区" in out
+    assert "pending t.farmland.first on current_land_use, reclaimable_to_cultivated" in out
+
+
+def test_eval_rejects_a_field_outside_the_contract(tmp_path, capsys):
+    mine = tmp_path / "mine.json"
+    mine.write_text('{"id": "m1", "minerl": "coal"}', encoding="utf-8")
+    assert main(["rules", "eval", str(mine), "--dir", str(FIXTURES / "engine")]) == 2
+    assert "profile field 'minerl' is not in the contract" in capsys.readouterr().err
