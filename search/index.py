@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 with warnings.catch_warnings():  # whoosh-reloaded warns about an invalid escape at import
     warnings.simplefilter("ignore")
     from whoosh import index as windex
-    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from corpus.model import Clause, Document
 from minekb.progress import Progress, null_progress
@@ -71,7 +71,7 @@ def schema() -> Schema:
         region=ID(stored=True),
         status=ID(stored=True),
         ctype=ID(stored=True),
-        year=NUMERIC(int, stored=True, signed=False, bits=16),
+        year=STORED(),          # shown in hits; filters and facets use the year_s keyword
         year_s=ID(),
         order=STORED(),
     )
