@@ -32,7 +32,7 @@ def _doc(doc_id="demo", source="minekb 转述，依据种子文献 003"):
                parent=f"{doc_id}~chap_1", type="incentive"),
         Clause(f"{doc_id}~art_2", doc_id, "art_2", "第二条", ["第一章", "第二条"], "不得占用永久基本农田。",
                parent=f"{doc_id}~chap_1", type="constraint"),
-        Clause(f"{doc_id}~art_3", doc_id, "art_3", "第三条", ["第一章", "第三条"], "到2025年修复率达到60%。",
+        Clause(f"{doc_id}~art_3", doc_id, "art_3", "第三条", ["第一章", "第三条"], "到2025年历史遗留矿山修复率达到60%。",
                parent=f"{doc_id}~chap_1", type="obligation"),
         Clause(f"{doc_id}~art_4", doc_id, "art_4", "第四条", ["第一章", "第四条"], "全市关停矿山12个。",
                parent=f"{doc_id}~chap_1", type="background"),
@@ -128,3 +128,37 @@ def test_minekb_coverage_prints_json_totals_and_fails_on_an_unknown_document(kb_
 def test_the_marks_file_is_where_the_command_looks():
     assert NOT_DECIDABLE_FILE == Path(__file__).resolve().parent.parent / "rules" / "not_decidable.yaml"
     assert len(load_marks()) >= 50
+
+
+def test_a_seed_ingested_as_it_is_counts_its_clauses_through_the_restatements_and_stays_out_of_the_totals():
+    bundled = _doc("bj-plan", "minekb 转述，依据种子文献 003")
+    raw = Document("seed-003", "北京市矿山生态修复规划", source="file:003_3b518e528dbd91ac.txt", clauses=[
+        Clause("seed-003~para_1", "seed-003", "para_1", "", [], "为推进修复，鼓励社会资本参与修复，并创新模式。", type="incentive"),
+        Clause("seed-003~para_2", "seed-003", "para_2", "", [], "到2025年，全市历史遗留矿山修复率达到60%，全面完成各项任务。", type="obligation"),
+        Clause("seed-003~para_3", "seed-003", "para_3", "", [], "开展矿山地质环境监测综合研究并建立动态数据库。", type="measure"),
+    ])
+    rules = [_Rule("r.one", ["bj-plan~art_1"])]
+    marks = [Mark("bj-plan~art_3", "target", "量化目标针对全市而非单个矿山")]
+    report = compute_coverage({"bj-plan": bundled, "seed-003": raw}, rules, marks)
+    seed = report.raw_seeds()[0]
+    assert seed.raw_seed == "003" and seed.encoded == {"seed-003~para_1": ["r.one"]}
+    assert list(seed.marked) == ["seed-003~para_2"] and seed.open == ["seed-003~para_3"]
+    assert seed.restated_by == {"seed-003~para_1": ["bj-plan~art_1"], "seed-003~para_2": ["bj-plan~art_3"]}
+    assert report.totals()["documents"] == 1                      # the raw seed is not counted twice
+    assert [d.doc_id for d in report.seeds()["003"]] == ["bj-plan"]
+    assert "seed-003~para_3 [measure] 开展矿山地质环境监测综合研究并建立动态数据库。  ← no restatement found" in render_text(report)
+
+
+def test_the_beijing_plan_seed_is_mostly_encoded_through_its_restatement(tmp_path, seeds_dir):
+    from minekb.home import KnowledgeBaseHome
+    from minekb.kb import BUNDLED_RULES, KnowledgeBase, build
+    from rules.coverage import build_report
+
+    home = KnowledgeBaseHome(tmp_path / "home")
+    build(home, extra_paths=[seeds_dir / "003_3b518e528dbd91ac.txt"])
+    report = build_report(KnowledgeBase.open(home), BUNDLED_RULES)
+    (seed,) = report.raw_seeds()
+    assert seed.raw_seed == "003"
+    assert len(seed.restated_by) >= 20 and seed.percent >= 50
+    restated = {b for bs in seed.restated_by.values() for b in bs}
+    assert {"bj-mine-plan-2021~art_45", "bj-mine-plan-2021~art_65"} <= restated   # 削坡卸载; 市级财政出资
