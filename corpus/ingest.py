@@ -89,6 +89,15 @@ def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[FileResu
     return files, errors
 
 
+def _ingested_from(manifest: dict[str, dict[str, Any]], path: Path) -> str | None:
+    """The id of the document last ingested from this very file, if any."""
+    resolved = str(path.resolve())
+    for doc_id, entry in manifest.items():
+        if entry.get("path") and str(Path(entry["path"]).resolve()) == resolved:
+            return doc_id
+    return None
+
+
 def _fingerprint(raw: bytes, path: Path) -> str:
     digest = hashlib.sha256(raw)
     sidecar = find_sidecar(path)
@@ -128,6 +137,19 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
                 raise LoadError(path, f"document id {document.id!r} is also produced by "
                                       f"{batch[document.id][1].path}; give one of them an 'id' in its metadata")
             status, message = "added", ""
+            previous = _ingested_from(manifest, path)
+            if previous and previous != document.id and document.id not in manifest:
+                # the same file, changed so much that its id changed (a new title or 文号)
+                if not replace:
+                    report.files.append(FileResult(
+                        str(path), "skipped", previous, manifest[previous].get("clauses", 0),
+                        manifest[previous].get("title", ""),
+                        f"changed since it was ingested as {previous} (now {document.id}); "
+                        "use --replace to update it"))
+                    continue
+                store.remove_document(gen_dir, previous)
+                del manifest[previous]
+                status, message = "replaced", f"id changed from {previous}"
             if document.id in manifest:
                 if not replace:
                     status = "skipped"

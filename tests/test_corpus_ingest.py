@@ -225,3 +225,14 @@ def test_stored_records_are_exactly_the_documents_to_dict(seeds_gen, seed_docs):
         stored = json.loads(store.document_path(seeds_gen, doc_id).read_text(encoding="utf-8"))
         assert stored == document.to_dict()
         assert store.document_dict(document) == document.to_dict()
+
+
+def test_a_file_whose_id_changes_replaces_its_old_document(tmp_path):
+    gen, path = tmp_path / "gen", tmp_path / "draft.txt"
+    path.write_text("关于修复的意见（征求意见稿）\n第一条 鼓励修复。\n", encoding="utf-8")
+    old_id = ingest_paths(gen, [path]).files[0].doc_id
+    path.write_text("自然资规〔2019〕6号\n关于修复的意见\n第一条 鼓励修复。\n", encoding="utf-8")
+    assert ingest_paths(gen, [path]).files[0].status == "skipped"
+    report = ingest_paths(gen, [path], replace=True)
+    assert (report.files[0].status, report.files[0].doc_id) == ("replaced", "cn-mnr-2019-6")
+    assert list(load_documents(gen)) == ["cn-mnr-2019-6"] and old_id not in store.load_manifest(gen)
