@@ -454,9 +454,17 @@ def _template(text: str) -> tuple[list[tuple], bool]:
     return pieces, len(parts) > 1
 
 
+_LIST_FIELDS = tuple(name for name, spec in PROFILE_FIELDS.items() if spec.kind == "list")
+
+
 def _frozen(profile: dict) -> dict:
     """The profile with lists as tuples, so the values of a rule's fields can key a cache."""
-    return {k: (tuple(v) if type(v) is list else v) for k, v in profile.items()}
+    out = dict(profile)
+    for name in _LIST_FIELDS:
+        value = out.get(name)
+        if value is not None:
+            out[name] = tuple(value)
+    return out
 
 
 def _conjunction_shape(node) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
