@@ -165,8 +165,14 @@ def _shacl(data_nt: bytes, shapes: Path, locate: _Locator, label: str, only: str
     if conforms:
         return []
     SH = rdflib.Namespace(ns.SH)
+    # Shapes declared at top level (named node shapes and their property shapes); a result from a shape nested in
+    # sh:node repeats the outer result with the value as focus, which would point the reader at the wrong term.
+    top = {s for s in shapes_graph.subjects(rdflib.RDF.type, SH.NodeShape) if isinstance(s, rdflib.URIRef)}
+    top |= {o for s in top for o in shapes_graph.objects(s, SH.property)}
     problems = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if results.value(result, SH.sourceShape) not in top:
+            continue
         focus = str(results.value(result, SH.focusNode))
         if only and not focus.startswith(only):
             continue

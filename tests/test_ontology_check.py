@@ -108,3 +108,12 @@ def test_every_module_declares_an_ontology_that_the_protege_catalog_resolves():
     assert all((ONTOLOGY_DIR / Path(f)).is_file() for f in mapped.values())
     for path in [ONTOLOGY_DIR / "schema.ttl", ONTOLOGY_DIR / "cases.ttl", *sorted((ONTOLOGY_DIR / "vocab").glob("*.ttl"))]:
         assert "a owl:Ontology" in path.read_text(encoding="utf-8"), path
+
+
+def test_a_case_whose_model_is_not_a_utilization_model_is_reported(tmp_path):
+    body = ('mk:case_new a mk:Case ;\n    skos:prefLabel "新案例"@zh , "New case"@en ;\n'
+            '    mk:place "某地" ; mk:utilization "改造为公园。"@zh ; mk:citesSeed "seed:000 表3" ;\n'
+            '    mk:became mk:coal .\n')
+    problems = check_ontology(_extend(tmp_path, body), reasoner=False)
+    assert [(p.kind, p.term, p.line) for p in problems] == [("shacl", "mk:case_new", 4)]
+    assert "utilization model" in problems[0].message
