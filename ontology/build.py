@@ -144,6 +144,7 @@ class _Model:
         return self.store.quads_for_pattern(None, None, None, None)
 
     def issuers_of(self, text: str) -> list[str]:
+        """Authorities named in an issuer text: the whole text, its parts, else the longest labels inside it."""
         text = re.sub(r"等(部门|单位)?$", "", (text or "").strip())
         if not text:
             return []
@@ -154,6 +155,15 @@ class _Model:
             cid = self.authorities.get(part.strip())
             if cid and cid not in found:
                 found.append(cid)
+        if found:
+            return found
+        rest = text
+        for label in sorted((a for a in self.authorities if len(a) >= 4), key=len, reverse=True):
+            if label in rest:
+                cid = self.authorities[label]
+                if cid not in found:
+                    found.append(cid)
+                rest = rest.replace(label, "\u0000")
         return found
 
 

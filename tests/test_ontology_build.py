@@ -97,3 +97,15 @@ def test_a_rebuild_of_the_same_corpus_writes_the_same_instance_data(tmp_path):
     build_graph(b, tiny_corpus())
     read = lambda g: sorted((g / "ontology" / "instances.nt").read_text(encoding="utf-8").splitlines())  # noqa: E731
     assert read(a) == read(b)
+
+
+def test_issuers_are_recognized_whole_in_parts_or_inside_a_longer_text():
+    from ontology.build import _Model
+    from ontology.labels import ttl_files
+
+    model = _Model(ttl_files())
+    assert model.issuers_of("自然资源部") == ["auth_mnr"]
+    assert model.issuers_of("国家市场监督管理总局、国家标准化管理委员会") == ["auth_samr", "auth_sac"]
+    assert model.issuers_of("山东省自然资源厅等部门") == ["auth_shandong_nrd"]
+    assert model.issuers_of("美国内政部露天采矿复垦与执法办公室（OSMRE）") == ["auth_us_osmre"]
+    assert model.issuers_of("种子文献 002 作者") == []
