@@ -23,10 +23,11 @@ from pathlib import Path
 from minekb.progress import Progress, null_progress
 from rules.cases import run_case
 from rules.engine import RuleSet
-from rules.loader import _display, load_rules_and_problems
+from rules.loader import load_rules_and_problems
 from rules.model import SINGLE_VALUED, Rule
 from rules.nodes import value_label
 from rules.schema import PROFILE_FIELDS, PROVINCES
+from rules.yamlio import display_path as _display
 
 SEARCH_BUDGET = 20_000   # combinations enumerated per pair before sampling instead
 

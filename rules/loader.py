@@ -15,12 +15,15 @@ from typing import Any
 
 import yaml
 
+from rules.cases import check_expect, normalize_profile
 from rules.compile import Compiler, ConditionError, compile_text
-from rules.nodes import AndNode, Leaf, Node, NotNode, OrNode
 from rules.expr import ExprError
-from rules.model import KINDS, Rule, RuleLoadError, RuleTest, Then
+from rules.model import Rule, RuleLoadError, RuleTest, Then
+from rules.nodes import AndNode, Leaf, Node, NotNode, OrNode
+from rules.references import check_references
 from rules.schema import PROFILE_FIELDS, normalize_province
-from rules.yamlio import LineDict, load_yaml, line_of
+from rules.yamlio import LineDict, line_of, load_yaml
+from rules.yamlio import display_path as _display
 
 RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -50,13 +53,6 @@ class _Problems:
             parts.append(f"field {key}")
         parts.append(message)
         self.lines.append(": ".join(parts))
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _as_list(value) -> list:
@@ -229,7 +225,7 @@ class _Loader:
             )
             rule.tests = self._tests(rec.get("tests"), bad, rec)
             rules.append(rule)
-        self._cross_check(rules, set(seen))
+        check_references(rules, set(seen), self.kb, self.problems)
         return rules
 
     def _when(self, rec, compiler: Compiler, bad) -> Node | None:
@@ -256,12 +252,16 @@ class _Loader:
                 bad("when", "write all: [] for a rule that always applies, not true/false", at)
                 return None
             if isinstance(value, list):
-                return AndNode([n for i, v in enumerate(value) if (n := build(v, value, i)) is not None])
+                built = [build(v, value, i) for i, v in enumerate(value)]
+                return AndNode([n for n in built if n is not None])
             if isinstance(value, dict) and len(value) == 1:
                 (op, inner), = value.items()
                 if op in ("all", "any"):
-                    items = inner if isinstance(inner, list) else [inner]
-                    nodes = [n for i, v in enumerate(items) if (n := build(v, items if items is inner else value, i if items is inner else op)) is not None]
+                    if isinstance(inner, list):
+                        built = [build(v, inner, i) for i, v in enumerate(inner)]
+                    else:
+                        built = [build(inner, value, op)]
+                    nodes = [n for n in built if n is not None]
                     return AndNode(nodes) if op == "all" else OrNode(nodes)
                 if op == "not":
                     child = build(inner, value, op)
@@ -379,7 +379,6 @@ class _Loader:
             if not isinstance(name, str) or not name.strip():
                 bad("tests", "each test case needs a name stating the behaviour", at)
                 continue
-            from rules.cases import check_expect, normalize_profile
             profile, errors = normalize_profile(case.get("profile"), default_id=f"{rec.get('id')}-{i + 1}")
             errors += check_expect(case.get("expect"))
             try:
@@ -392,91 +391,6 @@ class _Loader:
             if not errors:
                 out.append(RuleTest(name.strip(), profile, dict(case["expect"]), as_of, at))
         return out
-
-    # -- pass 3: references between rules and into the knowledge base ----------
-    def _cross_check(self, rules: list[Rule], declared: set[str]) -> None:
-        by_id = {r.id: r for r in rules}
-        for rule in rules:
-            shown = _display(rule.file)
-            for key in ("overrides", "exception_of"):
-                for target in getattr(rule, key):
-                    if target not in declared:
-                        self.problems.add(shown, rule.line, rule.id, key, f"no rule {target!r}; name an existing rule id")
-                    elif target == rule.id:
-                        self.problems.add(shown, rule.line, rule.id, key, "a rule cannot override itself")
-        self._check_cycles(rules, by_id)
-        if self.kb is not None:
-            clauses = self.kb.clauses
-            for rule in rules:
-                for cid in rule.sources:
-                    if cid not in clauses:
-                        doc = cid.split("~", 1)[0]
-                        hint = ("the document exists; check the clause path with `minekb show " + doc + "`"
-                                if doc in self.kb.documents else f"no document {doc!r} in the knowledge base")
-                        self.problems.add(_display(rule.file), rule.line, rule.id, "sources",
-                                          f"unresolved source {cid!r}: {hint}")
-            self._check_concepts(rules)
-
-    def _check_cycles(self, rules: list[Rule], by_id: dict[str, Rule]) -> None:
-        producers: dict[str, list[Rule]] = {}
-        for r in rules:
-            for f in r.facts_concluded:
-                producers.setdefault(f, []).append(r)
-        state: dict[str, int] = {}
-
-        def visit(rule: Rule, stack: list[str]) -> None:
-            state[rule.id] = 1
-            deps = [p for f in rule.fields if f.startswith("fact.") for p in producers.get(f[5:], [])]
-            for dep in deps:
-                if state.get(dep.id) == 1:
-                    self.problems.add(_display(rule.file), rule.line, rule.id, "when",
-                                      f"derived facts depend on each other in a cycle ({' -> '.join(stack + [dep.id])}); break the cycle")
-                elif dep.id not in state:
-                    visit(dep, stack + [dep.id])
-            state[rule.id] = 2
-
-        for r in rules:
-            if r.facts_concluded and r.id not in state:
-                visit(r, [r.id])
-        # overrides / exception_of must be acyclic too
-        edges = {r.id: [t for t in (*r.overrides, *r.exception_of) if t in by_id] for r in rules}
-        color: dict[str, int] = {}
-
-        def walk(node: str, path: list[str]) -> None:
-            color[node] = 1
-            for t in edges[node]:
-                if color.get(t) == 1:
-                    r = by_id[node]
-                    self.problems.add(_display(r.file), r.line, r.id, "overrides",
-                                      f"precedence cycle {' -> '.join(path + [t])}; one of these rules must not override the other")
-                elif t not in color:
-                    walk(t, path + [t])
-            color[node] = 2
-
-        for r in rules:
-            if r.id not in color:
-                walk(r.id, [r.id])
-
-    def _check_concepts(self, rules: list[Rule]) -> None:
-        from rules.concepts import EXPECTED_SCHEME, concept_index
-        index = concept_index()
-        if index is None:
-            return
-        for rule in rules:
-            for then in rule.then:
-                if then.kind == "fact":
-                    continue
-                concept = index.get(then.value)
-                where = (_display(rule.file), rule.line, rule.id, "then")
-                if concept is None:
-                    self.problems.add(*where, f"{then.kind} {then.value!r} is not a concept of the ontology; "
-                                      "use an id from ontology/concepts/*.ttl or add the concept there")
-                    continue
-                scheme = EXPECTED_SCHEME.get(then.kind)
-                if scheme and concept.schemes and scheme not in concept.schemes:
-                    self.problems.add(*where, f"{then.kind} {then.value!r} belongs to {', '.join(concept.schemes)}, "
-                                      f"not {scheme}; use a {then.kind} concept")
-
 
 def rule_files(rules_dir: Path) -> list[Path]:
     return sorted(Path(rules_dir).rglob("*.yaml"))

@@ -81,3 +81,11 @@ def line_of(container: Any, key: Any, default: int = 0) -> int:
     if isinstance(lines, list) and isinstance(key, int) and 0 <= key < len(lines):
         return lines[key]
     return getattr(container, "line", 0) or default
+
+
+def display_path(path: Path) -> str:
+    """A path as problems show it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
