@@ -37,7 +37,7 @@ class Problem:
     """One failure: where (file, line), which term, what is wrong, what to do."""
 
     kind: str          # syntax | undefined-class | undefined-property | dangling-reference | untyped-term |
-                       # label | unresolved-clause | shacl | inconsistent | unsatisfiable-class
+                       # label | unresolved-clause | module | shacl | inconsistent | unsatisfiable-class
     file: str
     line: int | None
     term: str
@@ -201,6 +201,33 @@ def check_shapes(files: list[Path], shapes: Path, locate: _Locator, gen_dir: Pat
     return problems
 
 
+def check_modules(files: list[Path], root: Path, locate: _Locator) -> list[Problem]:
+    """Warnings for Protégé: each module declares an owl:Ontology that ``minekb.ttl`` imports via the catalog."""
+    catalog = root / "catalog-v001.xml"
+    mapped = dict(re.findall(r'<uri name="([^"]+)" uri="([^"]+)"/>', catalog.read_text(encoding="utf-8"))) \
+        if catalog.exists() else {}
+    by_file = {v: k for k, v in mapped.items()}
+    problems = []
+    for path in files:
+        rel = str(path.relative_to(root))
+        if rel == "minekb.ttl":
+            continue
+        declared = [q.subject.value for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+                    if q.predicate.value == _TYPE and q.object.value == ns.OWL + "Ontology"]
+        if not declared:
+            iri = "https://w3id.org/minekb/ont/" + rel.removesuffix(".ttl")
+            problems.append(Problem("module", locate.rel(path), 1, "", "declares no owl:Ontology, so Protégé opens it "
+                                    "as an anonymous ontology without the schema's declarations",
+                                    f"add '<{iri}> a owl:Ontology ; owl:imports <https://w3id.org/minekb/ont> .' "
+                                    "after the prefixes", "warning"))
+        elif rel not in by_file:
+            problems.append(Problem("module", locate.rel(path), 1, "", "is not mapped in catalog-v001.xml, so "
+                                    "minekb.ttl cannot import it in Protégé",
+                                    f"add <uri name=\"{declared[0]}\" uri=\"{rel}\"/> to ontology/catalog-v001.xml "
+                                    "and the import to ontology/minekb.ttl", "warning"))
+    return problems
+
+
 def check_ontology(ontology_dir: Path = ONTOLOGY_DIR, *, gen_dir: Path | None = None,
                    clause_ids: set[str] | None = None, reasoner: bool = True) -> list[Problem]:
     """Every problem of the Turtle model under ``ontology_dir`` (empty list: all checks pass)."""
@@ -211,6 +238,7 @@ def check_ontology(ontology_dir: Path = ONTOLOGY_DIR, *, gen_dir: Path | None = 
     if problems:
         return problems
     problems += check_vocabulary(files, locate, clause_ids)
+    problems += check_modules(files, ontology_dir, locate)
     problems += check_shapes(files, ontology_dir / "shapes.ttl", locate, gen_dir)
     if reasoner:
         from ontology.reasoner import hermit_problems

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from ontology.check import check_ontology
+from ontology.check import check_ontology as _check_all
+
+
+def check_ontology(*args, **kwargs):
+    """The errors only; the Protégé module warnings have their own test."""
+    return [p for p in _check_all(*args, **kwargs) if p.severity == "error"]
 from tests.ontology_helpers import copy_ontology
 
 HEAD = ("@prefix mk: <https://w3id.org/minekb/ont#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
@@ -117,3 +122,11 @@ def test_a_case_whose_model_is_not_a_utilization_model_is_reported(tmp_path):
     problems = check_ontology(_extend(tmp_path, body), reasoner=False)
     assert [(p.kind, p.term, p.line) for p in problems] == [("shacl", "mk:case_new", 4)]
     assert "utilization model" in problems[0].message
+
+
+def test_a_module_without_an_ontology_header_gets_a_protege_warning(tmp_path):
+    root = _extend(tmp_path, _good())
+    warnings = [p for p in _check_all(root, reasoner=False) if p.severity == "warning"]
+    ours = [p for p in warnings if p.file == "ontology/vocab/extension.ttl"]
+    assert len(ours) == 1 and ours[0].kind == "module"
+    assert "<https://w3id.org/minekb/ont/vocab/extension> a owl:Ontology" in ours[0].fix
