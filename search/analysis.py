@@ -265,6 +265,7 @@ DOC_NUMBER_RE = re.compile(
     r"([\u4e00-\u9fff]{1,15})\s*[" + re.escape(_BRACKETS_OPEN) + r"]?\s*((?:19|20)\d{2})\s*["
     + re.escape(_BRACKETS_CLOSE) + r"]?\s*第?\s*(\d{1,4})\s*号"
 )
+ORDER_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15}令)\s*第?\s*(\d{1,4})\s*号")
 STANDARD_NUMBER_RE = re.compile(r"\b([A-Za-z]{1,4}(?:\s*/\s*[A-Za-z])?)\s*(\d{1,6}(?:\.\d+)?)\s*[-—–]\s*((?:19|20)\d{2})\b")
 
 
@@ -276,6 +277,9 @@ def doc_number_key(text: str | None) -> str | None:
     m = DOC_NUMBER_RE.search(t)
     if m:
         return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    m = ORDER_NUMBER_RE.search(t)
+    if m:
+        return f"{m.group(1)}第{int(m.group(2))}号"
     m = STANDARD_NUMBER_RE.search(t)
     if m:
         prefix = re.sub(r"\s+", "", m.group(1)).upper()
@@ -294,6 +298,9 @@ def find_doc_numbers(text: str) -> list[tuple[int, int, list[str]]]:
         prefix, year, num = m.group(1), m.group(2), int(m.group(3))
         keys = [f"{prefix[i:]}〔{year}〕{num}号" for i in range(len(prefix))]
         found.append((m.start(), m.end(), keys))
+    for m in ORDER_NUMBER_RE.finditer(text):
+        prefix, num = m.group(1), int(m.group(2))
+        found.append((m.start(), m.end(), [f"{prefix[i:]}第{num}号" for i in range(len(prefix) - 1)]))
     for m in STANDARD_NUMBER_RE.finditer(text):
         key = doc_number_key(m.group(0))
         if key:
