@@ -236,3 +236,13 @@ def test_a_file_whose_id_changes_replaces_its_old_document(tmp_path):
     report = ingest_paths(gen, [path], replace=True)
     assert (report.files[0].status, report.files[0].doc_id) == ("replaced", "cn-mnr-2019-6")
     assert list(load_documents(gen)) == ["cn-mnr-2019-6"] and old_id not in store.load_manifest(gen)
+
+
+def test_every_mention_in_the_seeds_points_at_its_own_text(seed_docs):
+    count = 0
+    for document in seed_docs.values():
+        for clause in document.clauses:
+            for mention in clause.mentions:
+                assert clause.text[mention.start:mention.end] == mention.text, (clause.id, mention)
+                count += 1
+    assert count > 1000
