@@ -92,14 +92,17 @@ def _listed(value) -> list[str]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def run_case(ruleset, rule, case) -> list[str]:
-    """Evaluate the whole rule set on the case's profile; the unmet expectations, in words (empty = pass)."""
+def run_case(ruleset, rule, case, fired_out: set | None = None) -> list[str]:
+    """Evaluate the whole rule set on the case's profile; the unmet expectations, in words (empty = pass).
+    ``fired_out`` collects the ids of the rules that fired (before precedence), to find untested rules."""
     as_of = case.as_of
     if as_of is None and not rule.in_force(date.today()):
         as_of = rule.valid_from or (rule.valid_until and date.fromordinal(rule.valid_until.toordinal() - 1))
     ev = ruleset.evaluate(case.profile, as_of=as_of, explain=True)
     failures: list[str] = []
     fired = set(ev.fired_rules())
+    if fired_out is not None:
+        fired_out.update(fired, (c.rule_id for c, _, _ in ev.removed))
     pending = {p.rule_id for p in ev.pending}
     for key, want in case.expect.items():
         if key in SINGLE_EXPECT:

@@ -47,8 +47,9 @@ class Conflict:
             f"{PROFILE_FIELDS[k].label_zh}={value_label(PROFILE_FIELDS[k], v)}" for k, v in self.witness.items()
             if k in PROFILE_FIELDS and v is not None
         ) or "任意矿山"
-        return (f"{_display(self.a.file)}:{self.a.line}: rule {self.a.id}: field then: {self.kind} {self.value_a} "
-                f"contradicts rule {self.b.id} ({_display(self.b.file)}:{self.b.line}) concluding {self.value_b}; "
+        return (f"{_display(self.a.file)}:{self.a.line_of('then')}: rule {self.a.id}: field then: {self.kind} "
+                f"{self.value_a} contradicts rule {self.b.id} ({_display(self.b.file)}:{self.b.line}) concluding "
+                f"{self.value_b}; "
                 f"both fire for a mine with {example}, and neither has precedence: add overrides: [{self.b.id}] "
                 f"(or exception_of) to the rule that should win, or narrow a condition")
 
@@ -62,18 +63,22 @@ class CheckReport:
     test_failures: list[str] = field(default_factory=list)
     pairs_sampled: int = 0       # pairs whose domain was too large to enumerate fully
     untested: list[str] = field(default_factory=list)   # rule ids without a test case (reported, not an error)
+    unexercised: list[str] = field(default_factory=list)  # rules with tests none of which makes them fire
+    never_fire: list[str] = field(default_factory=list)   # conditions no profile can satisfy (errors)
 
     @property
     def ok(self) -> bool:
-        return not (self.load_problems or self.conflicts or self.test_failures)
+        return not (self.load_problems or self.conflicts or self.test_failures or self.never_fire)
 
     def lines(self) -> list[str]:
-        return [*self.load_problems, *(c.describe() for c in self.conflicts), *self.test_failures]
+        return [*self.load_problems, *self.never_fire, *(c.describe() for c in self.conflicts), *self.test_failures]
 
     def summary(self) -> str:
         return (f"{self.rules} rules, {len(self.load_problems)} load problems, {len(self.conflicts)} conflicts, "
                 f"{self.tests_run} tests run, {len(self.test_failures)} failed"
-                + (f"; {len(self.untested)} rules have no test case" if self.untested else ""))
+                + (f"; {len(self.untested)} rules have no test case" if self.untested else "")
+                + (f"; {len(self.unexercised)} rules are fired by none of their test cases ({', '.join(self.unexercised)})"
+                   if self.unexercised else ""))
 
 
 def check(rules_dir: Path, kb=None, progress: Progress | None = None) -> CheckReport:
@@ -83,11 +88,14 @@ def check(rules_dir: Path, kb=None, progress: Progress | None = None) -> CheckRe
     report = CheckReport(rules=len(rules), load_problems=problems)
     ruleset = RuleSet(rules)
     report.conflicts, report.pairs_sampled = find_conflicts(ruleset, progress)
+    report.never_fire = find_unsatisfiable(ruleset)
     cases = [(r, c) for r in rules for c in r.tests]
+    exercised: set[str] = set()
     for i, (rule, case) in enumerate(cases):
-        for message in run_case(ruleset, rule, case):
+        for message in run_case(ruleset, rule, case, fired_out=exercised):
             report.test_failures.append(f"{_display(rule.file)}:{case.line}: rule {rule.id}: test {case.name!r}: {message}")
         progress("rule tests", i + 1, len(cases), rule.id)
+    report.unexercised = [r.id for r in rules if r.tests and r.id not in exercised]
     report.tests_run = len(cases)
     report.untested = [r.id for r in rules if not r.tests]
     return report
@@ -131,6 +139,17 @@ def find_conflicts(ruleset: RuleSet, progress: Progress | None = None,
             conflicts.append(Conflict(kind, a, b, va, vb, witness, exhaustive))
         progress("conflict search", i + 1, len(candidates), f"{a.id} × {b.id}")
     return conflicts, sampled
+
+
+def find_unsatisfiable(ruleset: RuleSet, budget: int = SEARCH_BUDGET) -> list[str]:
+    """Rules whose condition no mine can satisfy (searched like conflicts; only exhaustive searches count)."""
+    out = []
+    for rule in ruleset.rules:
+        witness, exhaustive = _search_joint(ruleset, rule, rule, budget)
+        if witness is None and exhaustive:
+            out.append(f"{_display(rule.file)}:{rule.line_of('when')}: rule {rule.id}: field when: no mine can satisfy "
+                       f"this condition ({rule.when.describe()}); the rule can never fire: fix the condition")
+    return out
 
 
 def _relevant(ruleset: RuleSet, rules: list[Rule]) -> list[Rule]:

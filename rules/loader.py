@@ -221,7 +221,8 @@ class _Loader:
                 when_text=rec.get("when"), then=then, sources=sources, explain_zh=explain, region=region,
                 valid_from=valid_from, valid_until=valid_until, overrides=links["overrides"],
                 exception_of=links["exception_of"], hard=hard or _requires_zone(when), note=str(note),
-                file=path, line=line, order=order, specificity=_count_leaves(when),
+                file=path, line=line, key_lines=dict(getattr(rec, "lines", {})), order=order,
+                specificity=_count_leaves(when),
             )
             rule.tests = self._tests(rec.get("tests"), bad, rec)
             rules.append(rule)

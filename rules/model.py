@@ -67,6 +67,7 @@ class Rule:
     tests: list[RuleTest] = field(default_factory=list)
     file: Path | None = None
     line: int = 0
+    key_lines: dict = field(default_factory=dict)   # YAML key -> line, to point problems at `when:`, `then:`
     order: int = 0                # load order, the last tie-breaker
     specificity: int = 0          # number of comparisons in ``when``
 
@@ -89,6 +90,10 @@ class Rule:
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.file else f"<rule>:{self.line}"
+
+    def line_of(self, key: str) -> int:
+        """The line of one key of the rule record (its first line if unknown)."""
+        return self.key_lines.get(key, self.line)
 
 
 @dataclass(frozen=True, slots=True)

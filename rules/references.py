@@ -20,9 +20,9 @@ def check_references(rules: list[Rule], declared: set[str], kb, problems) -> Non
         for key in ("overrides", "exception_of"):
             for target in getattr(rule, key):
                 if target not in declared:
-                    problems.add(shown, rule.line, rule.id, key, f"no rule {target!r}; name an existing rule id")
+                    problems.add(shown, rule.line_of(key), rule.id, key, f"no rule {target!r}; name an existing rule id")
                 elif target == rule.id:
-                    problems.add(shown, rule.line, rule.id, key, "a rule cannot override itself")
+                    problems.add(shown, rule.line_of(key), rule.id, key, "a rule cannot override itself")
     _check_cycles(rules, by_id, problems)
     if kb is not None:
         clauses = kb.clauses
@@ -32,7 +32,7 @@ def check_references(rules: list[Rule], declared: set[str], kb, problems) -> Non
                     doc = cid.split("~", 1)[0]
                     hint = ("the document exists; check the clause path with `minekb show " + doc + "`"
                             if doc in kb.documents else f"no document {doc!r} in the knowledge base")
-                    problems.add(_display(rule.file), rule.line, rule.id, "sources",
+                    problems.add(_display(rule.file), rule.line_of("sources"), rule.id, "sources",
                                       f"unresolved source {cid!r}: {hint}")
         _check_concepts(rules, problems)
 
@@ -48,7 +48,7 @@ def _check_cycles(rules: list[Rule], by_id: dict[str, Rule], problems) -> None:
         deps = [p for f in rule.fields if f.startswith("fact.") for p in producers.get(f[5:], [])]
         for dep in deps:
             if state.get(dep.id) == 1:
-                problems.add(_display(rule.file), rule.line, rule.id, "when",
+                problems.add(_display(rule.file), rule.line_of("when"), rule.id, "when",
                                   f"derived facts depend on each other in a cycle ({' -> '.join(stack + [dep.id])}); break the cycle")
             elif dep.id not in state:
                 visit(dep, stack + [dep.id])
@@ -85,7 +85,7 @@ def _check_concepts(rules: list[Rule], problems) -> None:
             if then.kind == "fact":
                 continue
             concept = index.get(then.value)
-            where = (_display(rule.file), rule.line, rule.id, "then")
+            where = (_display(rule.file), rule.line_of("then"), rule.id, "then")
             if concept is None:
                 problems.add(*where, f"{then.kind} {then.value!r} is not a concept of the ontology; "
                                   "use an id from ontology/concepts/*.ttl or add the concept there")

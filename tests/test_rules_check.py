@@ -28,7 +28,7 @@ def test_a_pair_that_can_fire_together_with_no_precedence_is_reported_with_a_wit
     fired = {c.rule_id for c in ev.conclusions} | {c.rule_id for c, _, _ in ev.removed}
     assert {"c.flooded_pit_natural", "c.near_city_comprehensive"} <= fired
     line = conflict.describe()
-    assert "conflict/pair.yaml:4: rule c.flooded_pit_natural: field then: restoration_category natural_recovery " \
+    assert "conflict/pair.yaml:7: rule c.flooded_pit_natural: field then: restoration_category natural_recovery " \
            "contradicts rule c.near_city_comprehensive" in line
     assert "add overrides: [c.near_city_comprehensive]" in line
 
@@ -111,3 +111,38 @@ def test_a_case_of_a_repealed_rule_runs_on_a_date_the_rule_was_in_force(tmp_path
     report = check(tmp_path)
     assert report.ok, report.lines()
     assert report.tests_run == 2
+
+
+def test_a_condition_no_mine_can_satisfy_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.yaml").write_text(textwrap.dedent("""
+        rules:
+          - id: w.never
+            title: {zh: 自相矛盾的条件, en: A contradiction}
+            when: "distance_to_city_km < 5 and distance_to_city_km > 10"
+            then: {priority: priority_first}
+            sources: [d~a]
+    """), encoding="utf-8")
+    report = check(tmp_path)
+    assert not report.ok
+    assert report.never_fire == ["r.yaml:5: rule w.never: field when: no mine can satisfy this condition "
+                                 "(距城区距离(km)小于5且距城区距离(km)大于10); the rule can never fire: fix the condition"]
+
+
+def test_rules_that_none_of_their_cases_fire_are_listed(tmp_path):
+    (tmp_path / "r.yaml").write_text(textwrap.dedent("""
+        rules:
+          - id: v.coal
+            title: {zh: 煤矿, en: Coal}
+            when: "mineral == 'coal'"
+            then: {measure: monitoring}
+            sources: [d~a]
+            tests:
+              - name: 金矿不需要监测
+                profile: {mineral: gold}
+                expect: {not_measure: monitoring}
+    """), encoding="utf-8")
+    report = check(tmp_path)
+    assert report.ok
+    assert report.unexercised == ["v.coal"]
+    assert "1 rules are fired by none of their test cases (v.coal)" in report.summary()
