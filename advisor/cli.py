@@ -139,6 +139,12 @@ def cmd_advise(args: argparse.Namespace) -> int:
             r.validate()
         weights = _resolve_weights(adv, records, "entropy")
     workers = args.workers if args.workers else (2 if len(records) >= PARALLEL_FROM else 1)
+    if workers > 1:
+        import gc
+
+        adv.dumps({})         # the advisor is fully loaded before the workers fork …
+        gc.collect()
+        gc.freeze()           # … and its objects stay shared: the collector never touches (copies) them
     batch = ParallelBatch(adv, dumps=_dumps_for(fmt, indent=single), workers=workers, as_of=as_of,
                           explain=args.explain, weights=weights)
     progress = TerminalProgress()

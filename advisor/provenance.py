@@ -94,6 +94,7 @@ class Labels:
 
     def __init__(self) -> None:
         self._cache: dict[str, dict[str, str]] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
         self.missing: set[str] = set()
         try:
             self._fn = importlib.import_module("ontology.labels").labels
@@ -121,8 +122,14 @@ class Labels:
         self._cache[concept_id] = hit
         return hit
 
-    def ancestors(self, concept_id: str) -> list[str]:
-        """Every broader concept, nearest first (skos:broader is followed transitively)."""
+    def ancestors(self, concept_id: str) -> tuple[str, ...]:
+        """Every broader concept, nearest first (skos:broader is followed transitively), cached."""
+        hit = self._ancestors.get(concept_id)
+        if hit is None:
+            hit = self._ancestors[concept_id] = tuple(self._walk_up(concept_id))
+        return hit
+
+    def _walk_up(self, concept_id: str) -> list[str]:
         out: list[str] = []
         queue = list(self(concept_id)["broader"])
         while queue:

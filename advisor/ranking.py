@@ -37,6 +37,7 @@ class Ranker:
         self.source = data.get("source", "")
         blend = data["blend"]
         self.w_rule, self.w_fit, self.w_pot = float(blend["rule"]), float(blend["fit"]), float(blend["potential"])
+        self.blend = {"rule": self.w_rule, "fit": self.w_fit, "potential": self.w_pot}
         if abs(self.w_rule + self.w_fit + self.w_pot - 1.0) > 1e-9:
             raise ValueError(f"{path}: blend weights must sum to 1")
         self.entries: dict[str, ModelProfile] = {}
@@ -69,24 +70,34 @@ class Ranker:
 
     def score(self, model_id: str, rule_weight: float, factor_values: dict[str, float],
               potential: float) -> tuple[float, dict[str, Any]]:
-        """(score 0..1, breakdown) for one recommended model."""
+        """(score 0..1, breakdown) for one recommended model.
+
+        The breakdown holds this mine's numbers; what they mean for the model
+        (its factors, potential kind and why) is ``profile_info(breakdown["profile_of"])``,
+        listed once per advice in its ``ranking`` field.
+        """
         prof = self.profile_of(model_id)
         if prof is None:  # a model with no table entry: ordered by its rules alone, and said so
-            fit, pot_term, kind, by, why = 0.5, 0.5, "neutral", None, "无因素画像，仅按规则权重排序"
+            fit, pot_term, kind, by = 0.5, 0.5, "neutral", None
         else:
             total = sum(prof.factors.values())
             fit = sum(w * factor_values[f] for f, w in prof.factors.items()) / total
-            kind, by, why = prof.potential, prof.defined_by, prof.why
+            kind, by = prof.potential, prof.defined_by
             pot_term = potential if kind == "market" else (1.0 - potential) if kind == "protective" else 0.5
         score = self.w_rule * rule_weight + self.w_fit * fit + self.w_pot * pot_term
-        breakdown = {
-            "rule_weight": round(rule_weight, 4),
-            "factor_fit": round(fit, 4),
-            "potential_term": round(pot_term, 4),
-            "potential_kind": kind,
-            "blend": {"rule": self.w_rule, "fit": self.w_fit, "potential": self.w_pot},
-            "factors_used": dict(prof.factors) if prof else {},
-            "profile_of": by,
-            "why_zh": why,
-        }
+        breakdown = {"rule_weight": round(rule_weight, 4), "factor_fit": round(fit, 4),
+                     "potential_term": round(pot_term, 4), "potential_kind": kind, "profile_of": by}
         return round(score, 4), breakdown
+
+    def profile_info(self, profile_id: str | None) -> dict[str, Any]:
+        """What a model profile (a group or a model of ``data/models.yaml``) weighs, and why."""
+        if profile_id is None:
+            return {"factors": {}, "potential": "neutral", "why_zh": "无因素画像，仅按规则权重排序"}
+        prof = self.entries[profile_id]
+        return {"factors": prof.factors, "potential": prof.potential, "why_zh": prof.why}
+
+    def explanation(self, profile_ids) -> dict[str, Any]:
+        """The advice's ``ranking`` field: the formula and the model profiles its scores used."""
+        return {"formula": "score = blend.rule × rule_weight + blend.fit × factor_fit + blend.potential × potential_term",
+                "blend": self.blend,
+                "profiles": {pid or "(none)": self.profile_info(pid) for pid in dict.fromkeys(profile_ids)}}

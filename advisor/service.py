@@ -63,6 +63,8 @@ class Advisor:
         self.weights_method = "custom" if weights else "ahp"
         self.ranker = Ranker(self._broader)
         self.unknowns = UnknownsBuilder(self.labels)
+        self._reasons: dict[tuple, dict[str, Any]] = {}
+        self._rankings: dict[tuple, dict[str, Any]] = {}
         self.low = self._load_low_potential()
         if cases is None:
             cases = self._kb_cases()
@@ -94,8 +96,23 @@ class Advisor:
                 "sources": self.resolver.sources(clause_ids, cited_by=rule_id)}
 
     def _reason_ref(self, rule_id: str, explanation_zh: str, clause_ids) -> dict[str, Any]:
-        return {"rule": rule_id, "explanation_zh": explanation_zh,
-                "sources": self.resolver.ref(clause_ids, cited_by=rule_id)}
+        # Advice built for output only (never handed to callers), so one reason object may
+        # serve every mine whose rule fired with the same explanation.
+        key = (rule_id, explanation_zh, tuple(clause_ids))
+        hit = self._reasons.get(key)
+        if hit is None:
+            hit = {"rule": rule_id, "explanation_zh": explanation_zh,
+                   "sources": self.resolver.ref(key[2], cited_by=rule_id)}
+            if len(self._reasons) < 200_000:
+                self._reasons[key] = hit
+        return hit
+
+    def _ranking_info(self, profile_ids: tuple) -> dict[str, Any]:
+        key = tuple(sorted(set(profile_ids), key=str))
+        hit = self._rankings.get(key)
+        if hit is None:
+            hit = self._rankings[key] = self.ranker.explanation(key)
+        return hit
 
     def dumps(self, advice: dict[str, Any]) -> str:
         """Compact JSON of an advice; with ``advise(..., for_json=True)`` the cited clauses are
@@ -190,6 +207,8 @@ class Advisor:
         advice["precedents"] = self.precedents.find(p, refs=for_json)
         advice["unknowns"] = self.unknowns(ev.pending, p)
         advice["potential"] = pot
+        if models:
+            advice["ranking"] = self._ranking_info(tuple(m["score_breakdown"]["profile_of"] for m in models))
         if explain:
             advice["explain"] = {
                 "facts": jsonable(getattr(ev, "facts", {})),

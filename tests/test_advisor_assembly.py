@@ -63,7 +63,8 @@ def test_models_are_ranked_best_first_with_an_explained_score(adv):
     scores = [m["score"] for m in a["utilization_models"]]
     assert scores == sorted(scores, reverse=True) and len(scores) == 4
     b = a["utilization_models"][0]["score_breakdown"]
-    blend = b["blend"]
+    blend = a["ranking"]["blend"]
+    assert a["ranking"]["profiles"][b["profile_of"]]["factors"]  # what the fit weighs, and why
     assert a["utilization_models"][0]["score"] == pytest.approx(
         blend["rule"] * b["rule_weight"] + blend["fit"] * b["factor_fit"] + blend["potential"] * b["potential_term"],
         abs=1e-3)
