@@ -293,9 +293,10 @@ class _Instances:
 
 
 def _write_nt(path: Path, quads: Iterable[ox.Quad]) -> int:
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-    return len(triples)
+    """Write default-graph quads as N-Triples (an N-Quads line without a graph term is an N-Triples line)."""
+    quads = list(quads)
+    path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    return len(quads)
 
 
 def build_graph(gen_dir: Path, documents: dict[str, Document], progress: Progress | None = None,
