@@ -70,3 +70,25 @@ def test_cli_search_reports_bad_input_as_a_clean_error(kb_home, monkeypatch, cap
     monkeypatch.setenv("MINEKB_HOME", str(kb_home.path))
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_ingested_document_is_searchable_in_the_new_generation_only(tmp_path):
+    from minekb.home import KnowledgeBaseHome
+    from minekb.kb import KnowledgeBase, build, ingest
+
+    home = KnowledgeBaseHome(tmp_path / "home")
+    build(home)
+    before = KnowledgeBase.open(home)
+
+    def exact(kb):
+        result = kb.searcher.search("石墨烯尾矿")
+        return [] if result.get("relaxed") else result["hits"]
+
+    assert exact(before) == []
+    policy = tmp_path / "graphene-tailings.txt"
+    policy.write_text("关于石墨烯尾矿库修复的通知\n\n第一条 石墨烯尾矿库闭库后应当开展生态修复。\n", encoding="utf-8")
+    ingest([policy], home)
+    after = KnowledgeBase.open(home)
+    hits = exact(after)
+    assert hits and "石墨烯尾矿" in hits[0]["text"]
+    assert exact(before) == []   # a searcher already open keeps its generation
