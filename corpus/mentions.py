@@ -41,7 +41,7 @@ _REGION_RE = re.compile("(" + "|".join(sorted(PROVINCES, key=len, reverse=True))
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?|((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 _UNITS = ("平方公里|平方千米|平方米|万平方米|立方米|万立方米|公顷|万公顷|万亩|亩|hm2|hm²|km2|km²|"
           "亿元|万元|千元|元|万吨|亿吨|吨|万座|万处|万个|座|处|个|家|宗|项|种|千米|公里|米|km|m|"
-          "%|倍|万人|人")
+          "%|倍|万人|人|million yuan|billion yuan|million mu|hectares|hectare|yuan|mu|tons|tonnes")
 _QUANTITY_RE = re.compile(
     rf"(?<![\d.])(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(万|亿)?\s*(?:多|余)?\s*({_UNITS})(?![a-z])")
 
@@ -110,7 +110,8 @@ def find_quantities(key: str, text: str) -> list[Mention]:
     for m in _QUANTITY_RE.finditer(key):
         number, scale, unit = m.group(1).replace(",", ""), m.group(2) or "", m.group(3)
         unit = {"hm2": "hm²", "km2": "km²"}.get(unit, unit)
-        out.append(Mention("quantity", text[m.start():m.end()], m.start(), m.end(), f"{number}{scale}{unit}"))
+        sep = " " if unit[:1].isascii() and unit[:1].isalpha() else ""
+        out.append(Mention("quantity", text[m.start():m.end()], m.start(), m.end(), f"{number}{scale}{sep}{unit}"))
     return out
 
 

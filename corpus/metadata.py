@@ -99,7 +99,29 @@ def infer_metadata(lines: list[str], path: Path) -> Inferred:
     values["level"] = "research" if paper else _level(values.get("issuer", ""), values.get("title", ""))
     values["region"] = _region(values.get("issuer", "") + values.get("title", "")) if not paper else "CN"
     values["language"] = "en" if _ascii_ratio(text_head) > 0.7 else "zh"
+    if not paper:
+        values.update(_validity(lines))
+    if re.search(r"征求意见稿|草案|送审稿", values.get("title", "")):
+        values["status"] = "draft"
     return result
+
+
+_IN_FORCE_RE = re.compile(r"本(?:办法|条例|规定|意见|通知|规划|决定|细则|方案|标准|法)[^。]{0,6}自\s*"
+                          r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起(?:施行|实施|执行|生效)")
+_UNTIL_RE = re.compile(r"有效期(?:至|到)\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _validity(lines: list[str]) -> dict[str, str]:
+    """In-force dates a document states about itself (本办法自2022年12月1日起施行; 有效期至…)."""
+    text = "".join(line.replace(" ", "") for line in lines)
+    found: dict[str, str] = {}
+    m = _IN_FORCE_RE.search(text)
+    if m:
+        found["in_force_from"] = _iso(*m.groups())
+    m = _UNTIL_RE.search(text)
+    if m:
+        found["in_force_until"] = _iso(*m.groups())
+    return found
 
 
 def _looks_like_title(line: str) -> bool:

@@ -124,3 +124,8 @@ def test_sustainable_is_not_a_permission():
 
 def test_a_paragraph_under_a_basic_principles_heading_is_a_principle():
     assert classify("尊重自然、顺应自然、保护自然。", [], ["第二章 总体要求", "二、基本原则"])[0] == "principle"
+
+
+def test_english_quantities_are_marked_too():
+    text = "China restored 30,300 hectares and 4.8 million mu at a cost of 229.6 million yuan."
+    assert [v for _, v in _mentions(text, "quantity")] == ["30300 hectares", "4.8 million mu", "229.6 million yuan"]

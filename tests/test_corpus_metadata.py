@@ -86,3 +86,18 @@ def test_a_chinese_title_without_number_gives_a_region_year_hash_id():
 def test_bad_explicit_metadata_is_an_error_naming_file_and_field(meta, field):
     with pytest.raises(MetadataError, match=rf"doc\.md: .*{field}"):
         validate_explicit(meta, Path("doc.md"))
+
+
+def test_a_regulation_states_its_own_in_force_dates_and_drafts_are_drafts(tmp_path):
+    path = tmp_path / "measures.txt"
+    path.write_text("某省矿山生态修复管理办法（征求意见稿）\n第一条 鼓励修复。\n"
+                    "第二条 本办法自2022年12月1日起施行，有效期至2027年11月30日。\n", encoding="utf-8")
+    document = parse_path(path)
+    assert (document.in_force_from, document.in_force_until, document.status) == \
+        ("2022-12-01", "2027-11-30", "draft")
+    assert document.metadata_origin["in_force_from"] == "inferred"
+
+
+def test_a_paper_quoting_another_law_s_dates_gets_none(seeds_dir: Path):
+    document = parse_path(seeds_dir / "002_f25bba03683a39c5.txt")
+    assert document.in_force_from is None
