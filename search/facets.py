@@ -59,11 +59,18 @@ class FacetTable:
         """Clauses allowed by ``filters`` (None: no filter). Values of one key are ORed, keys ANDed."""
         if not filters:
             return None
+        filters = dict(filters)
+        if "year_from" in filters or "year_to" in filters:   # the web API's form of a year range
+            lo, hi = filters.pop("year_from", None), filters.pop("year_to", None)
+            if "year" in filters:
+                raise QueryError("give either 'year' or 'year_from'/'year_to', not both")
+            filters["year"] = f"{lo or ''}..{hi or ''}"
         allowed = np.ones(self.n, bool)
         for raw_key, raw_value in filters.items():
             key = FILTER_ALIASES.get(raw_key, raw_key)
             if key not in FACET_FIELDS:
-                raise QueryError(f"unknown filter {raw_key!r}; filters are: {', '.join(FACET_FIELDS)}")
+                raise QueryError(f"unknown filter {raw_key!r}; filters are: "
+                                 f"{', '.join(FACET_FIELDS)}, year_from, year_to")
             wanted = raw_value if isinstance(raw_value, (list, tuple, set)) else [raw_value]
             expanded = [v for value in wanted for v in self._expand(key, value)]
             allowed &= self.mask_of(key, expanded)

@@ -27,7 +27,7 @@ from whoosh import query as Q
 from search.analysis import STOPWORDS, Analysis, find_doc_numbers, fold
 from search.index import FIELD_BOOSTS
 
-MAX_QUERY_CHARS = 256
+MAX_QUERY_CHARS = 500
 TEXT_FIELDS = ("text", "heading", "title")
 SYNONYM_FIELDS = ("text", "heading")
 

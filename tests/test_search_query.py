@@ -115,6 +115,8 @@ def test_not_excludes_and_or_widens(searcher):
     ({"level": "ministry"}, {"cn-mnr-2019-6"}),
     ({"region": "江西省"}, {"jx-regulation-2022", "jx-old-2010"}),
     ({"year": "2015..2020"}, {"cn-mnr-2019-6"}),
+    ({"year_from": 2015, "year_to": 2020}, {"cn-mnr-2019-6"}),
+    ({"year_from": 2021}, {"jx-regulation-2022", "bj-plan-2021"}),
     ({"status": "repealed"}, {"jx-old-2010"}),
     ({"concept": "mk:photovoltaic"}, {"cn-mnr-2019-6", "jx-old-2010", "bj-plan-2021"}),
     ({"clause_type": ["constraint", "target"]}, {"jx-regulation-2022", "jx-old-2010", "bj-plan-2021"}),
