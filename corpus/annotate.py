@@ -60,15 +60,18 @@ def _texts(doc) -> tuple[str, str]:
 
 
 class ConceptComponent:
-    """Marks concept terms; the index is set per batch by ``Annotator`` (terms differ between KBs)."""
+    """Marks concept terms. The index travels with each Doc (``user_data["concept_index"]``, set by
+    ``Annotator``), so annotators with different terms can share the one pipeline, even across threads;
+    ``index`` serves plain ``nlp(text)`` calls."""
 
     def __init__(self) -> None:
         self.index: ConceptIndex | None = None
 
     def __call__(self, doc):
-        if self.index:
+        index = doc.user_data.get("concept_index", self.index)
+        if index:
             key, text = _texts(doc)
-            found = [Mention("concept", text[s:e], s, e, term.concept) for s, e, term in self.index.find(key)]
+            found = [Mention("concept", text[s:e], s, e, term.concept) for s, e, term in index.find(key)]
             doc._.minekb_mentions = (doc._.minekb_mentions or []) + found
         return doc
 
@@ -98,7 +101,6 @@ class Annotator:
         self.nlp = get_nlp()
         add_user_words(self.index.words())
         self.segmenter_name, self.cut = segmenter()
-        self._concepts = self.nlp.get_pipe("minekb_concepts")
 
     def annotate(self, document: Document) -> Document:
         for clause in document.clauses:
@@ -116,7 +118,7 @@ class Annotator:
         doc.user_data["display"] = text
         doc.user_data["key"] = key
         doc.user_data["words"] = words
-        self._concepts.index = self.index
+        doc.user_data["concept_index"] = self.index
         for name, component in self.nlp.pipeline:
             if name != "sentencizer":      # boundaries already set from the same punctuation, in one pass
                 doc = component(doc)
