@@ -70,7 +70,7 @@ def _work(chunk: list[InputRecord]) -> list[tuple[bytes | None, str | None]]:
     """In a worker: (advice text as UTF-8, None) or (None, error JSON) per record of the chunk."""
     adv, opts, dumps = _WORKER["advisor"], _WORKER["opts"], _WORKER["dumps"]
     for_json = dumps is None
-    dumps = dumps or adv.dumps
+    encode = adv.dumps if for_json else (lambda a: dumps(a).encode("utf-8"))
     out: list[tuple[bytes | None, str | None]] = []
     for rec in chunk:
         rec.validate()
@@ -78,7 +78,7 @@ def _work(chunk: list[InputRecord]) -> list[tuple[bytes | None, str | None]]:
             out.append((None, json.dumps(error_object(rec, rec.error, rec.index), ensure_ascii=False)))
             continue
         advice = adv.advise(rec.profile, validated=True, for_json=for_json, **opts)
-        out.append((dumps(advice).encode("utf-8"), None))
+        out.append((encode(advice), None))
     return out
 
 

@@ -8,28 +8,13 @@ does not resolve is an error: advice never cites a source the user cannot read.
 from __future__ import annotations
 
 import importlib
-import json
+
+import orjson
 from typing import Any, Iterable
 
 
 class UnresolvedSourceError(LookupError):
     """A rule or an advisor datum cites a clause id missing from the knowledge base."""
-
-
-class SourcesRef:
-    """A stand-in for one cited-clause list in advice built for serialization (``Advisor.dumps``).
-
-    The clause texts are most of an advice's bytes and recur across a batch;
-    a reference is written as a marker by ``json.dumps`` and replaced by the
-    list's JSON, escaped once per process.
-    """
-
-    __slots__ = ("index", "sources", "marker")
-
-    def __init__(self, index: int, sources: list[dict[str, Any]]) -> None:
-        self.index = index
-        self.sources = sources
-        self.marker = f"\x00{index}\x00"
 
 
 class SourceResolver:
@@ -39,8 +24,7 @@ class SourceResolver:
         self.kb = kb
         self._one: dict[str, dict[str, Any]] = {}
         self._many: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        self._refs: dict[tuple[str, ...], SourcesRef] = {}
-        self.ref_json: list[str] = []        # SourcesRef.index -> the list's JSON text
+        self._refs: dict[tuple[str, ...], orjson.Fragment] = {}
 
     def source(self, clause_id: str, cited_by: str = "") -> dict[str, Any]:
         hit = self._one.get(clause_id)
@@ -65,14 +49,16 @@ class SourceResolver:
         self._one[clause_id] = hit
         return hit
 
-    def ref(self, clause_ids: Iterable[str], cited_by: str = "") -> SourcesRef:
-        """The same clause list as ``sources``, as a ``SourcesRef`` (for ``Advisor.dumps``)."""
+    def ref(self, clause_ids: Iterable[str], cited_by: str = "") -> orjson.Fragment:
+        """The same clause list as ``sources``, serialized once, for output only (``Advisor.dumps``).
+
+        The clause texts are most of an advice's bytes and recur across a
+        batch: as a pre-serialized fragment they are escaped once per process.
+        """
         key = tuple(clause_ids)
         hit = self._refs.get(key)
         if hit is None:
-            lst = self.sources(key, cited_by)
-            hit = self._refs[key] = SourcesRef(len(self.ref_json), lst)
-            self.ref_json.append(json.dumps(lst, ensure_ascii=False, separators=(",", ":")))
+            hit = self._refs[key] = orjson.Fragment(orjson.dumps(self.sources(key, cited_by)))
         return hit
 
     def sources(self, clause_ids: Iterable[str], cited_by: str = "") -> list[dict[str, Any]]:

@@ -13,28 +13,20 @@ Batch, what-if and province comparison (``batch.py``, ``whatif.py``) reuse
 from __future__ import annotations
 
 import datetime as _dt
-import json
-import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import orjson
 import yaml
 
 from advisor.assemble import LIST_SECTIONS, Collector, Finding, Item, UnknownsBuilder, jsonable, pick_single
 from advisor.potential import FACTORS, PotentialModel
 from advisor.precedents import PrecedentFinder
 from advisor.profile import ProfileError, validate_profile
-from advisor.provenance import Labels, SourceResolver, SourcesRef
+from advisor.provenance import Labels, SourceResolver
 from advisor.ranking import Ranker
 
 DATA = Path(__file__).resolve().parent / "data"
-_REF = re.compile(r'"\\u0000(\d+)\\u0000"')
-
-
-def _marker(obj: Any) -> str:
-    if isinstance(obj, SourcesRef):
-        return obj.marker
-    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 LABELLED_EN = {"utilization_models", "incentives", "constraints", "excluded_models", "measures"}
 
 
@@ -114,14 +106,10 @@ class Advisor:
             hit = self._rankings[key] = self.ranker.explanation(key)
         return hit
 
-    def dumps(self, advice: dict[str, Any]) -> str:
-        """Compact JSON of an advice; with ``advise(..., for_json=True)`` the cited clauses are
-        spliced in from text escaped once per process (the bulk of a batch's bytes)."""
-        text = json.dumps(advice, ensure_ascii=False, separators=(",", ":"), default=_marker)
-        if "\\u0000" not in text:
-            return text
-        texts = self.resolver.ref_json
-        return _REF.sub(lambda m: texts[int(m.group(1))], text)
+    def dumps(self, advice: dict[str, Any]) -> bytes:
+        """Compact UTF-8 JSON of an advice (``advise(..., for_json=True)`` makes it cheap in a batch:
+        the cited clauses are then pre-serialized fragments)."""
+        return orjson.dumps(advice)
 
     def _low_potential_findings(self, pot: dict[str, Any], profile: dict[str, Any]) -> list[Finding]:
         if pot["level"] != "low":
@@ -152,7 +140,8 @@ class Advisor:
         """The contract's advice object for one profile (raises ``ProfileError`` on bad input).
 
         ``for_json=True`` is for output through ``self.dumps`` only: the cited
-        clause lists are references there, not lists.
+        clause lists are then pre-serialized JSON fragments, not lists, and
+        reason objects are shared between mines.
         """
         p = profile if validated else validate_profile(profile)
         ev = self.ruleset.evaluate(p, as_of=parse_as_of(as_of), explain=explain)

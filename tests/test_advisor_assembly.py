@@ -196,3 +196,12 @@ def test_precedents_rank_the_most_similar_case_first_with_what_it_became():
                                                      "terrain": ["open_pit"]}, case_view(cases[1]))[0], 3)
     assert finder.find({"id": "m", "mineral": "rare_earth"})[0]["seed_refs"] == ["seed:000 表3"]
     assert finder.find({"id": "m"}) == []
+
+
+def test_the_fast_batch_json_is_exactly_the_advice(adv):
+    import json
+
+    for p in ({"id": "a", "province": "北京", "planned_land_use": "construction", "terrain": ["open_pit"],
+               "had_mining_license": True}, {"id": "b", "control_zones": ["ecological_redline"]}):
+        fast = json.loads(adv.dumps(adv.advise(p, for_json=True)))
+        assert fast == json.loads(json.dumps(adv.advise(p)))
