@@ -220,29 +220,36 @@ class _Instances:
             add(doc, M("sourceNote"), L(d.source))
         if d.summary:
             add(doc, M("summary"), L(d.summary, language=lang) if lang else L(d.summary))
-        for rel in d.relations:
-            self.relation(doc, d, rel.type, rel.target, rel.note)
+        for n, rel in enumerate(d.relations, 1):
+            self.relation(doc, d, n, rel.type, rel.target, rel.note)
         for c in d.clauses:
             self.clause(doc, d, c, lang)
         self.report.documents += 1
 
-    def relation(self, doc, d: Document, rtype: str, target: str, note: str) -> None:
+    def relation(self, doc, d: Document, n: int, rtype: str, target: str, note: str) -> None:
         prop = {"based_on": "basedOn"}.get(rtype, rtype)
+        target = target.strip()
         resolved = self.resolve_document(target)
         if resolved:
-            self.add(doc, M(prop), N(ns.doc_iri(resolved)))
-            return
-        work = N(ns.WORK + hashlib.sha1(target.strip().encode()).hexdigest()[:12])
-        self.add(work, A, M("CitedWork"))
-        target = target.strip()
-        if DOC_ID_RE.fullmatch(target):
-            self.add(work, M("docId"), L(target))
-        elif re.search(r"〔\d{4}〕|\[\d{4}\]|第\d+号|令第", target) and len(target) < 40:
-            self.add(work, M("docNumber"), L(target))
+            node = N(ns.doc_iri(resolved))
         else:
-            self.add(work, M("title"), L(target))
-        self.add(doc, M(prop), work)
-        self.report.unresolved_relations.append({"document": d.id, "type": rtype, "target": target})
+            node = N(ns.WORK + hashlib.sha1(target.encode()).hexdigest()[:12])
+            self.add(node, A, M("CitedWork"))
+            if DOC_ID_RE.fullmatch(target):
+                self.add(node, M("docId"), L(target))
+            elif re.search(r"〔\d{4}〕|\[\d{4}\]|第\d+号|令第", target) and len(target) < 40:
+                self.add(node, M("docNumber"), L(target))
+            else:
+                self.add(node, M("title"), L(target))
+            self.report.unresolved_relations.append({"document": d.id, "type": rtype, "target": target})
+        self.add(doc, M(prop), node)
+        if note:
+            rel = N(f"{ns.ID}relation/{d.id}/{n}")
+            self.add(rel, A, M("DocumentRelation"))
+            self.add(rel, M("relationFrom"), doc)
+            self.add(rel, M("relationTo"), node)
+            self.add(rel, M("relationType"), L(rtype))
+            self.add(rel, M("relationNote"), L(note))
 
     def clause(self, doc, d: Document, c, lang) -> None:
         cl = N(ns.clause_iri(c.id))

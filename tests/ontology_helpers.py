@@ -32,7 +32,7 @@ def tiny_corpus() -> dict[str, Document]:
     provincial = Document(
         id="t-jx", title="江西省测试实施办法", number="赣测〔2020〕2号", issuer="江西省自然资源厅",
         level="provincial", region="江西", issued="2020-03", in_force_from="2020-03", status="in_force",
-        relations=[Relation("implements", "测规〔2019〕1号"), Relation("cites", "某未收录的文件")],
+        relations=[Relation("implements", "测规〔2019〕1号", "细化全国意见"), Relation("cites", "某未收录的文件")],
         clauses=[clause("t-jx", 1, "鼓励社会资本参与历史遗留矿山修复。", "incentive", ["case_xuzhou_pan_an_lake"]),
                  clause("t-jx", 2, "修复主体应当在三年内完成修复。", "obligation")])
     return {d.id: d for d in (national, provincial)}

@@ -109,3 +109,11 @@ def test_issuers_are_recognized_whole_in_parts_or_inside_a_longer_text():
     assert model.issuers_of("山东省自然资源厅等部门") == ["auth_shandong_nrd"]
     assert model.issuers_of("美国内政部露天采矿复垦与执法办公室（OSMRE）") == ["auth_us_osmre"]
     assert model.issuers_of("种子文献 002 作者") == []
+
+
+def test_a_relation_note_is_kept_on_a_relation_node_with_an_iri(tiny):
+    _, _, graph = tiny
+    rows = graph.rows("""SELECT ?r ?type ?note ?to WHERE { ?r a mk:DocumentRelation ; mk:relationFrom/mk:docId "t-jx" ;
+        mk:relationType ?type ; mk:relationNote ?note ; mk:relationTo/mk:docId ?to }""")
+    assert [(r["type"], r["note"], r["to"]) for r in rows] == [("implements", "细化全国意见", "t-national")]
+    assert rows[0]["r"].startswith("https://w3id.org/minekb/id/relation/t-jx/")
