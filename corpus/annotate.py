@@ -103,8 +103,9 @@ class Annotator:
         self.segmenter_name, self.cut = segmenter()
 
     def annotate(self, document: Document) -> Document:
+        research = document.level == "research"
         for clause in document.clauses:
-            self.annotate_clause(clause)
+            self.annotate_clause(clause, research=research)
         return document
 
     def process(self, text: str):
@@ -124,7 +125,7 @@ class Annotator:
                 doc = component(doc)
         return doc
 
-    def annotate_clause(self, clause: Clause) -> Clause:
+    def annotate_clause(self, clause: Clause, research: bool = False) -> Clause:
         if not clause.text:
             return clause
         doc = self.process(clause.text)
@@ -134,7 +135,8 @@ class Annotator:
         key = doc.user_data["key"]
         sentences = [key[s.start_char:s.end_char] for s in doc.sents]
         clause.type, clause.type_cues = classify(key, doc.user_data["words"], clause.heading_path[:-1], sentences,
-                                                 in_preamble=clause.path.startswith("preamble"))
+                                                 in_preamble=clause.path.startswith("preamble"),
+                                                 research=research)
         return clause
 
 

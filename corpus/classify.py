@@ -12,7 +12,8 @@ Three kinds of evidence, all data in the tables below:
   paragraph under 基本原则 states a principle, under 具体目标 a target, under
   完善资金保障 funding — the document's structure is evidence its authors gave.
 
-Descriptive markers (已, 取得, 了, 截至, 本文, 研究 …) score for ``background``,
+Descriptive markers (已, 取得, 了, 截至, 本文, 研究 …), the preamble and a
+research document (a paper describes; its 鼓励 mostly reports a policy) score for ``background``,
 which wins over the weaker normative types (measure, funding, obligation,
 responsibility) when it scores at least as much: a report of what was done is
 background even when it names actions. The highest score wins; ties go to the
@@ -117,6 +118,7 @@ HEADING_CUES: dict[str, dict[str, int]] = {
 }
 MAX_REPEAT = 3          # a cue counted at most this many times
 MIN_SCORE = 2           # one weak cue word alone does not make a clause normative
+RESEARCH_WEIGHT = 3     # a paper mostly describes: its 鼓励 usually reports someone else's policy
 PREAMBLE_WEIGHT = 3     # text before the first heading (序言, 摘要, 引言) is mostly context
 
 _WORD_TYPES: dict[str, list[tuple[str, int]]] = {}
@@ -138,7 +140,7 @@ _SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 
 
 def classify(key: str, tokens: list[str], headings: list[str] = (), sentences: list[str] | None = None,
-             in_preamble: bool = False) -> tuple[str, list[str]]:
+             in_preamble: bool = False, research: bool = False) -> tuple[str, list[str]]:
     """(type, cue words) of one clause: its match key, jieba tokens, ancestor headings and sentences."""
     scores = dict.fromkeys(PRIORITY, 0)
     cues: dict[str, list[str]] = {t: [] for t in PRIORITY}
@@ -188,6 +190,8 @@ def classify(key: str, tokens: list[str], headings: list[str] = (), sentences: l
             break
     if in_preamble:
         add("background", PREAMBLE_WEIGHT, "§preamble")
+    if research:
+        add("background", RESEARCH_WEIGHT, "§research")
     background = scores.pop("background")
     best = max(PRIORITY[:-1], key=lambda t: (scores[t], -PRIORITY.index(t)))
     if scores[best] < MIN_SCORE or (best in WEAK and background >= scores[best]) or background > 2 * scores[best]:

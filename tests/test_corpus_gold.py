@@ -37,3 +37,10 @@ def test_a_gold_entry_that_no_longer_matches_its_clause_is_an_error(tmp_path, se
     broken.write_text(text, encoding="utf-8")
     with pytest.raises(GoldSetError, match="preamble__para_1 should start with '某个别的开头'"):
         evaluate(seeds_dir, broken)
+
+
+def test_the_held_out_set_still_names_real_clauses(seeds_dir):
+    heldout = DEFAULT_GOLD.with_name("gold_clause_types_heldout.yaml")
+    result = evaluate(seeds_dir, heldout)
+    print(f"\nheld-out (seed 001): {result.accuracy:.2f} over {result.total} clauses")
+    assert result.total == len(load_gold(heldout)["clauses"]) >= 20
