@@ -36,6 +36,20 @@ def _register_ontology(subparsers) -> None:
     c.add_argument("--json", action="store_true", help="print the problems as a JSON array")
     c.set_defaults(func=cmd_check)
 
+    k = sub.add_parser("concept", help="one concept: labels, definition, hierarchy, the clauses about it",
+                       description="Show a concept (or precedent case) of the built graph by id (mine_park) or by any "
+                                   "of its labels (矿山公园, 矿坑公园, Mine park).")
+    k.add_argument("concept", metavar="ID_OR_LABEL", help="a concept id or one of its labels")
+    k.add_argument("--json", action="store_true", help="print the concept as JSON")
+    k.set_defaults(func=cmd_concept)
+
+    sc = sub.add_parser("scheme", help="one controlled vocabulary: its top concepts and members",
+                        description="List a concept scheme by id (scheme_mineral, UtilizationModels) or label "
+                                    "(矿种); without NAME, list every scheme.")
+    sc.add_argument("name", nargs="?", metavar="NAME", help="scheme id or label (omit to list the schemes)")
+    sc.add_argument("--json", action="store_true", help="print the scheme as JSON")
+    sc.set_defaults(func=cmd_scheme)
+
     e = sub.add_parser("export", help="the built graph (or one module) as Turtle, JSON-LD or RDF/XML",
                        description="Write the graph of the live knowledge base — model and instance data — or one "
                                    "module of it (a Turtle source such as vocab/mine, cases, concepts/advice, or "
@@ -111,6 +125,71 @@ def _graph(store: str | None = None):
     if store:
         return KnowledgeGraph.load(kb.gen_dir, store_url=store)
     return kb.graph
+
+
+def cmd_concept(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from ontology.labels import concept_by_label
+
+    graph = _graph()
+    cid = args.concept.removeprefix("mk:")
+    try:
+        found = graph.concept(cid)
+    except KeyError:
+        by_label = concept_by_label(args.concept)
+        if by_label is None:
+            raise CLIError(f"no concept with id or label {args.concept!r}") from None
+        found = graph.concept(by_label)
+    if args.json:
+        print(json.dumps(asdict(found), ensure_ascii=False, indent=1))
+        return 0
+    print(f"mk:{found.id}  {found.zh} / {found.en}  ({', '.join(found.types)})")
+    if found.definition:
+        print(f"  definition: {found.definition}")
+    for label, values in (("alt", found.alt), ("schemes", found.schemes), ("broader", found.broader),
+                          ("narrower", found.narrower), ("derived from", found.sources)):
+        if values:
+            print(f"  {label}: {', '.join(values)}")
+    print(f"  clauses about it ({len(found.clauses)}): {', '.join(found.clauses[:20])}"
+          + (" …" if len(found.clauses) > 20 else ""))
+    return 0
+
+
+def cmd_scheme(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    graph = _graph()
+    if not args.name:
+        names = graph.schemes()
+        print(json.dumps(names) if args.json else "\n".join(names))
+        return 0
+    try:
+        scheme = graph.scheme(args.name)
+    except KeyError as exc:
+        raise CLIError(exc.args[0]) from None
+    if args.json:
+        print(json.dumps(asdict(scheme), ensure_ascii=False, indent=1))
+        return 0
+    print(f"mk:{scheme.id}  {scheme.zh} / {scheme.en}: {len(scheme.concepts)} concepts")
+    children: dict[str, list[dict]] = {}
+    for c in scheme.concepts:
+        for b in c["broader"] or [""]:
+            children.setdefault(b, []).append(c)
+    ids = {c["id"] for c in scheme.concepts}
+
+    def show(cid: str, depth: int, seen: set[str]) -> None:
+        for c in children.get(cid, []):
+            if c["id"] in seen:
+                continue
+            print(f"{'  ' * depth}- {c['id']}  {c['zh']} / {c['en']}")
+            show(c["id"], depth + 1, seen | {c["id"]})
+
+    roots = [c for c in scheme.concepts if not (set(c["broader"]) & ids)]
+    for c in roots:
+        print(f"- {c['id']}  {c['zh']} / {c['en']}")
+        show(c["id"], 1, {c["id"]})
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

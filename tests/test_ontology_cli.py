@@ -59,3 +59,20 @@ def test_check_without_reasoner_passes_on_the_bundled_ontology(kb_home, capsys):
     code, out, err = _run(kb_home, capsys, "ontology", "check", "--no-reasoner")
     assert code == 0 and "0 error(s)" in err
     assert all("[module]" in line for line in out.splitlines())   # only Protégé warnings, never an error
+
+
+def test_concept_is_found_by_id_or_any_label(kb_home, capsys):
+    code, out, _ = _run(kb_home, capsys, "ontology", "concept", "矿坑公园")
+    assert code == 0 and out.startswith("mk:mine_park  矿山公园 / Mine park") and "broader: ecological_landscape" in out
+    code, out, _ = _run(kb_home, capsys, "ontology", "concept", "mine_park", "--json")
+    assert json.loads(out)["zh"] == "矿山公园"
+    code, _, err = _run(kb_home, capsys, "ontology", "concept", "不存在的词")
+    assert code == 2 and "no concept" in err
+
+
+def test_scheme_prints_the_hierarchy(kb_home, capsys):
+    code, out, _ = _run(kb_home, capsys, "ontology", "scheme", "管控区")
+    assert code == 0
+    assert "\n    - ecological_redline  生态保护红线" in out     # under 三区三线 > 三条控制线
+    code, out, _ = _run(kb_home, capsys, "ontology", "scheme")
+    assert "scheme_mineral" in out.split()
