@@ -80,3 +80,32 @@ def test_an_internal_error_still_has_the_error_shape_and_hides_the_trace(kb):
     response = fresh.test_client().get("/api/_boom_for_test")
     body = assert_error_shape(response, 500)
     assert "secret internals" not in body["error"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from rules.schema import PROFILE_FIELDS  # noqa: E402
+
+_values = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+                    st.text(max_size=20), st.lists(st.text(max_size=12), max_size=3),
+                    st.sampled_from([v for spec in PROFILE_FIELDS.values() for v in spec.values]))
+_profiles = st.dictionaries(st.sampled_from([*PROFILE_FIELDS, "bogus", ""]), _values, max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=st.one_of(_profiles, st.lists(_profiles, max_size=3), _values))
+def test_any_json_body_to_advise_gets_advice_or_a_shaped_400(app, body):
+    response = app.test_client().post("/api/advise", json=body)
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    if response.status_code == 400:
+        assert_error_shape(response, 400)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(query=st.text(min_size=1, max_size=80))
+def test_any_search_text_gets_results_or_a_shaped_400(app, query):
+    response = app.test_client().get("/api/search", query_string={"q": query})
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    if response.status_code == 400:
+        assert_error_shape(response, 400)
