@@ -162,3 +162,23 @@ def test_the_beijing_plan_seed_is_mostly_encoded_through_its_restatement(tmp_pat
     assert len(seed.restated_by) >= 20 and seed.percent >= 50
     restated = {b for bs in seed.restated_by.values() for b in bs}
     assert {"bj-mine-plan-2021~art_45", "bj-mine-plan-2021~art_65"} <= restated   # 削坡卸载; 市级财政出资
+
+
+def test_rules_cite_documents_of_their_own_scope(kb):
+    """A provincial rule rests on national, research or same-province texts; a national rule never on a
+    province's text (derived facts excepted: they borrow the Beijing plan's definitions of its terms)."""
+    from minekb.kb import BUNDLED_RULES
+    from rules.loader import load_rules_and_problems
+
+    rules, problems = load_rules_and_problems(BUNDLED_RULES, kb=kb)
+    assert problems == []
+    wrong = []
+    for r in rules:
+        for cid in r.sources:
+            doc = kb.documents[cid.split("~")[0]]
+            if doc.region == "CN" or doc.level == "research" or doc.region in r.region:
+                continue
+            if not r.region and r.id.startswith("fact."):
+                continue
+            wrong.append((r.id, cid))
+    assert wrong == []
