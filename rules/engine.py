@@ -17,6 +17,7 @@ the rules that fired, and applies precedence:
 from __future__ import annotations
 
 from datetime import date
+from operator import itemgetter
 from typing import Iterator
 
 from rules.nodes import value_label
@@ -60,7 +61,8 @@ class RuleSet:
             for fact in r.facts_concluded:
                 self.producers.setdefault(fact, []).append(r)
         self.fact_labels = {f: rs[0].title_zh for f, rs in self.producers.items()}
-        self._fact_defaults = {f: False for f in self.producers}
+        referenced = {f[5:] for r in self.rules for f in r.fields if f.startswith("fact.")}
+        self._fact_defaults = {f: False for f in (*self.producers, *sorted(referenced - set(self.producers)))}
         self._order = self._evaluation_order()
         self._precedence = self._precedence_order()
         self._plans: dict[tuple, _Plan] = {}
@@ -79,6 +81,11 @@ class RuleSet:
         self._explain_fields = {r.id: tuple(dict.fromkeys((*self._profile_fields[r.id],
                                                            *PLACEHOLDER.findall(r.explain_zh or ""))))
                                 for r in self.rules}
+        # C-level getters of the values a rule's cache keys are made of
+        self._explain_get = {rid: _getter(f) for rid, f in self._explain_fields.items()}
+        self._fields_get = {rid: _getter(f) for rid, f in self._profile_fields.items()}
+        self._facts_get = {rid: _getter(f) for rid, f in self._fact_names.items()}
+        self._ranks = {r.id: self.rank(r) for r in self.rules}
         self._linked = any(r.overrides or r.exception_of for r in self.rules)
         self._link_rules = frozenset(r.id for r in self.rules if r.overrides or r.exception_of)
         self._concepts = concept_index()
@@ -205,7 +212,7 @@ class RuleSet:
         """A fired rule's conclusions for this mine. They depend only on the values of the fields the rule
         reads (and its template names), so they are built once per distinct combination and shared (frozen)."""
         rid = rule.id
-        key = (rid, tuple(map(frozen.get, self._explain_fields[rid])), tuple(map(facts.get, self._fact_names[rid])))
+        key = (rid, self._explain_get[rid](frozen), self._facts_get[rid](facts))
         made = self._made.get(key)
         if made is None:
             if len(self._made) >= 100_000:
@@ -294,8 +301,7 @@ class RuleSet:
 
     def _unknown_entry(self, rule: Rule, region_pending: bool, frozen: dict, profile: dict, facts: dict) -> tuple:
         rid = rule.id
-        key = (rid, region_pending, tuple(map(frozen.get, self._profile_fields[rid])),
-               tuple(map(facts.get, self._fact_names[rid])))
+        key = (rid, region_pending, self._fields_get[rid](frozen), self._facts_get[rid](facts))
         entry = self._unknowns.get(key)
         if entry is None:
             if len(self._unknowns) >= 200_000:
@@ -409,7 +415,8 @@ class RuleSet:
     def _resolve_single(self, kind: str, live: list[int], conclusions: list[Conclusion], dead: dict) -> None:
         if len({conclusions[i].value for i in live}) < 2:
             return
-        ranked = sorted(live, key=lambda i: self.rank(self.by_id[conclusions[i].rule_id]), reverse=True)
+        ranks = self._ranks
+        ranked = sorted(live, key=lambda i: ranks[conclusions[i].rule_id], reverse=True)
         winner = conclusions[ranked[0]]
         wrule = self.by_id[winner.rule_id]
         for i in ranked[1:]:
@@ -457,9 +464,20 @@ def _template(text: str) -> tuple[list[tuple], bool]:
 _LIST_FIELDS = tuple(name for name, spec in PROFILE_FIELDS.items() if spec.kind == "list")
 
 
+_ALL_UNKNOWN = {name: None for name in PROFILE_FIELDS}
+
+
+def _getter(names: tuple[str, ...]):
+    """A function returning the values of ``names`` from a dict that has them all, as one hashable value."""
+    if not names:
+        return lambda d: ()
+    return itemgetter(*names)
+
+
 def _frozen(profile: dict) -> dict:
-    """The profile with lists as tuples, so the values of a rule's fields can key a cache."""
-    out = dict(profile)
+    """The profile with every contract field (None = unknown) and lists as tuples, to key caches."""
+    out = dict(_ALL_UNKNOWN)
+    out.update(profile)
     for name in _LIST_FIELDS:
         value = out.get(name)
         if value is not None:
