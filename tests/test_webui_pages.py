@@ -231,3 +231,16 @@ def test_language_switch_only_redirects_within_the_site(client):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = client.get("/lang/en?" + urlencode({"next": target}))
         assert response.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_year_facet_narrows_the_results_to_that_year(client):
+    html = client.get("/search?q=光伏").get_data(as_text=True)
+    years = re.findall(r'href="/search\?[^"]*year=(\d{4})[^"]*"', html)
+    assert years, "no year facet"
+    narrowed = client.get(f"/search?q=光伏&year={years[0]}&format=json").get_json()
+    assert narrowed["total"] > 0 and all(str(h["year"]) == years[0] for h in narrowed["hits"])
+
+
+def test_a_misspelt_query_offers_did_you_mean(client):
+    html = client.get("/search?q=光扶发电").get_data(as_text=True)
+    assert 'class="dym"' in html and "光伏发电" in html

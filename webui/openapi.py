@@ -112,7 +112,7 @@ def openapi_document() -> dict[str, Any]:
     search_params = [_param("q", required=True, text="query: words, a phrase in quotes, a 文号"),
                      _param("limit", kind="integer", text="hits to return (1-100, default 10)"),
                      _param("offset", kind="integer", text="hits to skip")] + [
-        _param(f, text="filter (repeatable)") for f in ("level", "region", "issuer", "status", "clause_type", "concept")
+        _param(f, text="filter (repeatable)") for f in ("level", "region", "issuer", "status", "clause_type", "concept", "year")
     ] + [_param("year_from", kind="integer"), _param("year_to", kind="integer")]
     paths = {
         "/api/advise": {"post": {

@@ -12,7 +12,7 @@ from webui.state import current_kb
 bp = Blueprint("search", __name__)
 
 # Filters the search stage understands, as query parameters of /search and /api/search.
-FILTERS = ("level", "region", "issuer", "status", "clause_type", "concept", "year_from", "year_to")
+FILTERS = ("level", "region", "issuer", "status", "clause_type", "concept", "year", "year_from", "year_to")
 
 
 def search_filters(args) -> dict[str, Any]:
