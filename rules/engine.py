@@ -16,7 +16,7 @@ the rules that fired, and applies precedence:
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from operator import itemgetter
 from typing import Iterator
 
@@ -166,6 +166,8 @@ class RuleSet:
     def evaluate(self, profile: dict, *, as_of: date | None = None, explain: bool = False) -> Evaluation:
         """Apply the rules in force on ``as_of`` (default today) to one validated profile."""
         on = as_of or date.today()
+        if isinstance(on, datetime):
+            on = on.date()
         province = profile.get("province")
         facts = dict(self._fact_defaults)
         fired: list[Rule] = []

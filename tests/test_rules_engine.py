@@ -143,3 +143,11 @@ def test_evaluation_does_not_change_the_profile(ruleset):
     before = repr(profile)
     ruleset.evaluate(profile, as_of=ON, explain=True)
     assert repr(profile) == before
+
+
+def test_as_of_may_be_a_datetime(ruleset):
+    from datetime import datetime
+
+    ev = ruleset.evaluate({"id": "m", "status": "historical_abandoned"}, as_of=datetime(2018, 6, 1, 12, 0))
+    assert "tax_preference" in ev.values("incentive")
+    assert ev.as_of == date(2018, 6, 1)
