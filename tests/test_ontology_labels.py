@@ -11,8 +11,8 @@ from tests.ontology_helpers import copy_ontology
 
 
 def _contract_concepts():
-    from ontology.labels import all_concepts
     import pyoxigraph as ox
+
     from ontology.labels import ttl_files
     from ontology.namespaces import MK, local_name
 
