@@ -30,7 +30,7 @@ from corpus.model import DOC_ID_RE, Document
 from minekb.kb import BUNDLED_RULES
 from minekb.progress import Progress, null_progress
 from ontology import namespaces as ns
-from ontology.labels import ONTOLOGY_DIR, ttl_files
+from ontology.labels import ONTOLOGY_DIR, parse_ttl, ttl_files
 from ontology.rulesdata import rule_quads
 from rules.schema import normalize_province
 
@@ -117,7 +117,7 @@ class _Model:
     def __init__(self, files: list[Path]) -> None:
         self.store = ox.Store()
         for path in files:
-            self.store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+            self.store.extend(parse_ttl(path))
         self.concepts = {ns.local_name(r["c"].value) for r in self._q(
             "SELECT DISTINCT ?c WHERE { ?c a ?t . FILTER(?t = skos:Concept || EXISTS { ?t rdfs:subClassOf skos:Concept }) }")}
         self.regions: dict[str, str] = {}

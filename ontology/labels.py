@@ -27,6 +27,21 @@ _TERM_TYPES = {SKOS + "Concept", MK + "Case"}
 _LABEL_PROPS = {SKOS + "prefLabel": "pref", SKOS + "altLabel": "alt"}
 
 
+class OntologySyntaxError(ValueError):
+    """A Turtle source of the model does not parse; the message names the file and line."""
+
+
+def parse_ttl(path: Path):
+    """The quads of one Turtle file, or OntologySyntaxError naming the file and line."""
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{path}:{line}" if line else str(path)
+        raise OntologySyntaxError(f"{where}: Turtle syntax error: {str(exc).splitlines()[0]} "
+                                  "(run `minekb ontology check` for details)") from None
+
+
 @dataclass(frozen=True)
 class Term:
     """One label of one concept: ``Term("矿山公园", "mine_park", "pref", "zh")``."""
@@ -105,7 +120,7 @@ def _parse(files: list[Path]) -> _Index:
 
     typed: set[str] = set()
     for path in files:
-        for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        for q in parse_ttl(path):
             s, p, o = q.subject, q.predicate.value, q.object
             if not isinstance(s, ox.NamedNode) or not s.value.startswith(MK):
                 continue

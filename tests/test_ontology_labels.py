@@ -77,3 +77,13 @@ def test_an_edited_turtle_file_is_read_again_without_restarting(tmp_path):
                      'mk:test_term a skos:Concept ; skos:inScheme mk:scheme_terrain ;\n'
                      '  skos:prefLabel "测试新词条"@zh , "Test term"@en ; skos:definition "测试。"@zh .\n', encoding="utf-8")
     assert any(t.text == "测试新词条" and t.concept == "test_term" for t in concept_terms(root))
+
+
+def test_a_turtle_typo_stops_label_loading_with_the_file_and_line(tmp_path):
+    from ontology.labels import OntologySyntaxError
+
+    root = copy_ontology(tmp_path)
+    (root / "vocab" / "broken.ttl").write_text("@prefix mk: <https://w3id.org/minekb/ont#> .\nmk:a mk:b \"x .\n",
+                                               encoding="utf-8")
+    with pytest.raises(OntologySyntaxError, match=r"broken\.ttl:2: Turtle syntax error.*minekb ontology check"):
+        concept_terms(root)
