@@ -132,3 +132,39 @@ def test_an_unreadable_file_is_a_clear_error_naming_the_file(tmp_path, name, tex
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(InputFileError, match="no such file"):
         read_profiles(tmp_path / "nope.json")
+
+
+def test_csv_row_with_more_cells_than_the_header_is_reported(tmp_path):
+    recs = read_profiles(_write(tmp_path, "m.csv", "id,province\na,北京,extra\nb,江西\n"))
+    assert recs[0].error is not None and "extra" in recs[0].error.details[0]["field"]
+    assert recs[1].profile == {"id": "b", "province": "江西"}
+
+
+def test_csv_saved_by_chinese_excel_in_gb18030_with_tabs_is_read(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_bytes("id\tprovince\tmining_method\n甲-1\t江西省\t露天\n".encode("gb18030"))
+    assert read_profiles(p)[0].profile == {"id": "甲-1", "province": "江西", "mining_method": "open_pit"}
+
+
+def test_csv_with_a_byte_order_mark_is_read(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_bytes("\ufeffid,province\na,北京\n".encode("utf-8"))
+    assert read_profiles(p)[0].profile == {"id": "a", "province": "北京"}
+
+
+def test_a_json_array_item_that_is_not_an_object_is_reported_by_index(tmp_path):
+    recs = read_profiles(_write(tmp_path, "m.json", '[{"id": "a"}, "b", {"id": "c"}]'))
+    assert recs[1].error.details[0]["record"] == "index 1" and recs[2].profile == {"id": "c"}
+
+
+def test_several_objects_one_a_line_in_a_json_file_are_read_as_json_lines(tmp_path):
+    recs = read_profiles(_write(tmp_path, "m.json", '{"id": "a"}\n{"id": "b"}\n'))
+    assert [r.profile["id"] for r in recs] == ["a", "b"]
+
+
+def test_profile_error_has_the_api_error_shape():
+    with pytest.raises(ProfileError) as e:
+        validate_profile({"id": "m", "area_ha": -1})
+    body = e.value.to_dict()
+    assert set(body) == {"error", "details"} and body["details"] == [
+        {"record": "m", "field": "area_ha", "message": "must be greater than 0, got -1"}]
