@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from minekb.progress import Progress, null_progress
@@ -65,6 +66,7 @@ class CheckReport:
     untested: list[str] = field(default_factory=list)   # rule ids without a test case (reported, not an error)
     unexercised: list[str] = field(default_factory=list)  # rules with tests none of which makes them fire
     never_fire: list[str] = field(default_factory=list)   # conditions no profile can satisfy (errors)
+    not_in_force: list[str] = field(default_factory=list)  # rules outside their validity today (information)
 
     @property
     def ok(self) -> bool:
@@ -77,6 +79,7 @@ class CheckReport:
         return (f"{self.rules} rules, {len(self.load_problems)} load problems, {len(self.conflicts)} conflicts, "
                 f"{self.tests_run} tests run, {len(self.test_failures)} failed"
                 + (f"; {len(self.untested)} rules have no test case" if self.untested else "")
+                + (f"; {len(self.not_in_force)} rules are not in force today" if self.not_in_force else "")
                 + (f"; {len(self.unexercised)} rules are fired by none of their test cases ({', '.join(self.unexercised)})"
                    if self.unexercised else ""))
 
@@ -98,6 +101,7 @@ def check(rules_dir: Path, kb=None, progress: Progress | None = None) -> CheckRe
     report.unexercised = [r.id for r in rules if r.tests and r.id not in exercised]
     report.tests_run = len(cases)
     report.untested = [r.id for r in rules if not r.tests]
+    report.not_in_force = [r.id for r in rules if not r.in_force(date.today())]
     return report
 
 

@@ -105,7 +105,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps({"ok": report.ok, "rules": report.rules, "load_problems": report.load_problems,
                           "conflicts": [c.describe() for c in report.conflicts], "tests_run": report.tests_run,
                           "test_failures": report.test_failures, "pairs_sampled": report.pairs_sampled,
-                          "untested_rules": report.untested},
+                          "untested_rules": report.untested, "not_in_force_today": report.not_in_force},
                          ensure_ascii=False, indent=2))
     else:
         for line in report.lines():

@@ -14,7 +14,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 def test_check_passes_on_a_clean_rule_set(capsys):
     assert main(["rules", "check", "--no-kb", "--dir", str(FIXTURES / "engine")]) == 0
     assert capsys.readouterr().out.strip().endswith(
-        "9 rules, 0 load problems, 0 conflicts, 1 tests run, 0 failed; 8 rules have no test case")
+        "9 rules, 0 load problems, 0 conflicts, 1 tests run, 0 failed; 8 rules have no test case; "
+        "1 rules are not in force today")
 
 
 def test_check_fails_and_lists_each_conflict(capsys):
