@@ -2,10 +2,10 @@
 
 Why not jieba's own ``ChineseAnalyzer``: it numbers each token by its
 character offset, so Whoosh phrase queries never match (measured.md). Here a
-token's position counts words in order, and the dictionary sub-words of a long
-word (生态修复 inside 矿山生态修复, 光伏 inside 光伏电站) are emitted at the
-*same* position as the word, so a query for the shorter word finds the clause
-and phrases still line up.
+token's position counts words in order, and every other dictionary word that
+starts inside a word (生态修复 inside 矿山生态修复, 废弃地 across 废弃|地上) is
+emitted at the *same* position, so a query word is found wherever its
+characters occur, and positions still line up.
 
 The segmenter is a private ``jieba.Tokenizer`` (a copy of the default
 dictionary plus the ontology's labels) so that words other stages add to the
@@ -97,7 +97,7 @@ def segmenter(user_words: Iterable[str] = ()) -> jieba.Tokenizer:
 
 
 class Analysis:
-    """Cuts folded text into positioned words with their dictionary sub-words."""
+    """Cuts folded text into words (for queries) and positioned tokens (for the index)."""
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self.seg = segmenter(user_words)
