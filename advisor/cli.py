@@ -87,8 +87,11 @@ def _dumps_for(fmt: str, indent: bool):
     return None
 
 
-def _report_error(where: str, err: str) -> None:
-    print(f"minekb: advise: {where}: {err}", file=sys.stderr)
+def _report_error(where: str, details: list[dict[str, Any]]) -> None:
+    """One stderr line per problem of a bad record: where it is, the field, what is wrong."""
+    for d in details or [{"field": None, "message": "invalid record"}]:
+        fld = f"field '{d['field']}': " if d.get("field") else ""
+        print(f"minekb: advise: {where}: {fld}{d['message']}", file=sys.stderr)
 
 
 def cmd_advise(args: argparse.Namespace) -> int:
@@ -121,7 +124,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
             rec.validate()
             if rec.error is not None:
                 bad += 1
-                _report_error(rec.where, str(rec.error))
+                _report_error(rec.label(rec.raw), rec.error.details)
                 continue
             try:
                 if vary:
@@ -164,7 +167,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
     for n, (rec, data, err) in enumerate(batch.run(records), start=1):
         if err is not None:
             bad += 1
-            _report_error(rec.where, json.loads(err)["error"])
+            _report_error(rec.label(rec.raw), json.loads(err)["details"])
         else:
             if fmt == "json" and not single:
                 write(b"\n" if first else b",\n")
@@ -205,7 +208,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CLIError(str(exc)) from None
     bad = [r for r in records if r.error is not None]
     for r in bad:
-        _report_error(r.where, str(r.error))
+        _report_error(r.label(r.raw), r.error.details)
     good = [r for r in records if r.profile is not None]
     if not good:
         raise CLIError(f"{args.file}: no valid mine profile to report on")
