@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from minekb.cli import CLIError
+from rules.yamlio import display_path
 
 
 def register(subparsers) -> None:
@@ -124,7 +125,7 @@ def _summary(rule) -> dict:
         "valid_from": rule.valid_from.isoformat() if rule.valid_from else None,
         "valid_until": rule.valid_until.isoformat() if rule.valid_until else None,
         "in_force": rule.in_force(date.today()), "hard": rule.hard,
-        "sources": list(rule.sources), "tests": len(rule.tests), "where": f"{rule.file}:{rule.line}",
+        "sources": list(rule.sources), "tests": len(rule.tests), "where": f"{display_path(rule.file)}:{rule.line}",
     }
 
 
