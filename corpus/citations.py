@@ -8,9 +8,12 @@ that the title has that number, for every document of the corpus. Titles are
 compared without the issuer prefix (``自然资源部关于…`` = ``关于…``), since
 texts cite the same document both ways.
 
-Every distinct resolved citation also becomes a ``cites`` relation of the
-citing document (marked with ``CITES_NOTE`` so explicit relations from front
-matter are never touched).
+Every distinct resolved citation also becomes a relation of the citing
+document: ``cites``, or what the citing sentence of a policy text says —
+``repeals`` (《…》同时废止), ``amends`` (对《…》作如下修改), ``based_on``
+(根据《…》…制定本办法), ``implements`` (贯彻落实《…》). Papers only ``cite``.
+Inferred relations carry their own notes, so explicit relations from front
+matter are never touched and win for the same target.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from corpus.model import Document, Relation
 from corpus.normalize import match_key
 
 CITES_NOTE = "inferred: cited in the text"
+RELATION_NOTE = "inferred from the citing sentence"
+INFERRED_NOTES = (CITES_NOTE, RELATION_NOTE)
 _NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(?:[^（）()]*?[，,；;]\s*)?(" + DOC_NUMBER_RE.pattern + r")")
 
 
@@ -81,24 +86,47 @@ def _snapshot(doc: Document) -> tuple:
 
 
 def _link_document(doc: Document, by_title, by_number, learned, doc_ids: set[str]) -> None:
-    cited: list[str] = []
+    cited: dict[str, str] = {}            # target -> relation type (cites unless the sentence says more)
     for clause in doc.clauses:
         for mention in clause.mentions:
             if mention.kind == "citation":
                 mention.value = resolve_title(mention.text, by_title, by_number, learned)
-            elif mention.kind == "doc_number":
-                target = by_number.get(mention.value)
-                if target is None:
-                    continue
+                target = mention.value
+            elif mention.kind == "doc_number" and mention.value in by_number:
+                target = by_number[mention.value]
             else:
                 continue
-            target = mention.value if mention.kind == "citation" else by_number[mention.value]
-            if target != doc.id and target not in cited:
-                cited.append(target)
-    explicit = [r for r in doc.relations if r.note != CITES_NOTE]
-    known = {r.target for r in explicit}        # an explicit relation already says more than "cites"
-    doc.relations = explicit + [Relation("cites", t, CITES_NOTE) for t in cited
+            if target == doc.id:
+                continue
+            kind = "cites" if doc.level == "research" else _relation_in_sentence(clause.text, mention)
+            if cited.get(target, "cites") == "cites":
+                cited[target] = kind
+    explicit = [r for r in doc.relations if r.note not in INFERRED_NOTES]
+    known = {r.target for r in explicit}        # an explicit relation already says more than an inferred one
+    doc.relations = explicit + [Relation(kind, t, CITES_NOTE if kind == "cites" else RELATION_NOTE)
+                                for t, kind in cited.items()
                                 if t not in known and (t in doc_ids or _is_number(t))]
+
+
+# What a policy text says about a document it cites: (relation, pattern before the title, pattern after it),
+# matched within the citing sentence.
+_RELATION_CUES: list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]] = [
+    ("repeals", None, re.compile(r"^[^。；]{0,12}?(?:同时|予以|即行)?废止")),
+    ("amends", re.compile(r"对$"), re.compile(r"^[^。；]{0,6}作(?:如下|以下)?修改")),
+    ("based_on", re.compile(r"(?:根据|依据|依照)[^。；]{0,80}$"), re.compile(r"^[^。]{0,80}制定")),
+    ("implements", re.compile(r"(?:贯彻落实|贯彻|落实)[^。；]{0,10}$"), None),
+]
+
+
+def _relation_in_sentence(text: str, mention) -> str:
+    """repeals / amends / based_on / implements when the citing sentence says so, else cites."""
+    start = max(text.rfind(mark, 0, mention.start) for mark in "。；\n") + 1
+    ends = [pos for pos in (text.find(mark, mention.end) for mark in "。；\n") if pos >= 0]
+    before, after = text[start:mention.start], text[mention.end:min(ends) + 1 if ends else len(text)]
+    for kind, before_re, after_re in _RELATION_CUES:
+        if (before_re is None or before_re.search(before)) and (after_re is None or after_re.search(after)):
+            return kind
+    return "cites"
 
 
 def _is_number(value: str) -> bool:

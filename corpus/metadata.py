@@ -60,7 +60,7 @@ LEVEL_BY_ISSUER = [
     (re.compile(r"^(?:自然资源部|国土资源部|财政部|生态环境部|国家发展和改革委员会|国家[\u4e00-\u9fff]{1,8}局|[\u4e00-\u9fff]{2,8}部)"), "ministry"),
     (re.compile(r"省|自治区"), "provincial"),
     (re.compile(r"^(?:北京|天津|上海|重庆)市"), "provincial"),
-    (re.compile(r"市"), "municipal"),
+    (re.compile(r"[\u4e00-\u9fff]市(?!场)"), "municipal"),
     (re.compile(r"县|区人民政府"), "county"),
 ]
 
@@ -146,12 +146,17 @@ def _iso(year: str, month: str | None = None, day: str | None = None) -> str:
 
 
 def _level(issuer: str, title: str) -> str:
-    for regex, level in LEVEL_BY_ISSUER:
-        if regex.search(issuer):
-            return level
+    """From the issuer, else from a policy title's own scope (某省…办法 is provincial); else research."""
     if re.search(r"^中华人民共和国.*法$", title):
         return "national_law"
+    for text in (issuer, title if _POLICY_TITLE_RE.search(title) else ""):
+        for regex, level in LEVEL_BY_ISSUER:
+            if text and regex.search(text):
+                return level
     return "research"
+
+
+_POLICY_TITLE_RE = re.compile(r"(?:办法|条例|规定|意见|通知|规划|决定|细则|方案|法|指南|纲要|标准|规范)(?:（[^）]*）)?$")
 
 
 def _region(text: str) -> str:

@@ -246,3 +246,13 @@ def test_every_mention_in_the_seeds_points_at_its_own_text(seed_docs):
                 assert clause.text[mention.start:mention.end] == mention.text, (clause.id, mention)
                 count += 1
     assert count > 300
+
+
+def test_what_a_regulation_says_about_a_cited_document_becomes_a_typed_relation(tmp_path):
+    (tmp_path / "old.md").write_text("---\nid: xx-old-rule\ntitle: 土地复垦规定\n---\n第一条 旧规定。\n", encoding="utf-8")
+    (tmp_path / "law.md").write_text("---\nid: xx-law\ntitle: 土地管理法\n---\n第一条 上位法。\n", encoding="utf-8")
+    (tmp_path / "new.txt").write_text("某省土地复垦办法\n第一条 根据《土地管理法》，制定本办法。\n"
+                                      "第二条 本办法施行后，《土地复垦规定》同时废止。\n", encoding="utf-8")
+    ingest_paths(tmp_path / "gen", [tmp_path])
+    new = next(d for d in load_documents(tmp_path / "gen").values() if d.id not in ("xx-old-rule", "xx-law"))
+    assert sorted((r.type, r.target) for r in new.relations) == [("based_on", "xx-law"), ("repeals", "xx-old-rule")]
