@@ -146,3 +146,18 @@ def test_advice_pages_are_get_links_that_change_nothing(client):
     assert re.search(r'<form class="profile" action="/advice/result" method="get">', html)
     for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", html, re.S):
         assert 'name="csrf_token"' in form
+
+
+def test_admin_upload_form_needs_both_the_csrf_token_and_the_admin_token(kb):
+    from webui import create_app
+
+    guarded = create_app(kb, {"MINEKB_ADMIN_TOKEN": "right-token"}).test_client()
+    page = guarded.get("/ingest").get_data(as_text=True)
+    token = csrf_from(page)
+    json_errors = {"Accept": "application/json"}
+    no_csrf = guarded.post("/ingest", data={"token": "right-token", "file": (io.BytesIO(b"x"), "a.txt")},
+                           headers=json_errors)
+    assert assert_error_shape(no_csrf, 400)["details"][0]["field"] == "csrf_token"
+    wrong = guarded.post("/ingest", data={"csrf_token": token, "token": "wrong", "file": (io.BytesIO(b"x"), "a.txt")},
+                         headers=json_errors)
+    assert_error_shape(wrong, 401)
