@@ -87,11 +87,11 @@ def _dumps_for(fmt: str, indent: bool):
     return None
 
 
-def _report_error(where: str, details: list[dict[str, Any]]) -> None:
+def _report_error(where: str, details: list[dict[str, Any]], command: str = "advise") -> None:
     """One stderr line per problem of a bad record: where it is, the field, what is wrong."""
     for d in details or [{"field": None, "message": "invalid record"}]:
         fld = f"field '{d['field']}': " if d.get("field") else ""
-        print(f"minekb: advise: {where}: {fld}{d['message']}", file=sys.stderr)
+        print(f"minekb: {command}: {where}: {fld}{d['message']}", file=sys.stderr)
 
 
 def cmd_advise(args: argparse.Namespace) -> int:
@@ -208,7 +208,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CLIError(str(exc)) from None
     bad = [r for r in records if r.error is not None]
     for r in bad:
-        _report_error(r.label(r.raw), r.error.details)
+        _report_error(r.label(r.raw), r.error.details, "report")
     good = [r for r in records if r.profile is not None]
     if not good:
         raise CLIError(f"{args.file}: no valid mine profile to report on")
