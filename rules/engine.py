@@ -11,8 +11,9 @@ the rules that fired, and applies precedence:
 2. every ``exclude`` removes the ``recommend`` of that model (and of its
    narrower models in the ontology);
 3. single-valued kinds keep one value: hard (control-zone) rules beat others,
-   regional rules beat national ones, then the more specific rule, then load
-   order (``minekb rules check`` reports such ties as conflicts).
+   regional rules beat national ones; ties left by that documented order are
+   conflicts (``minekb rules check`` reports them) and get a deterministic
+   answer: the more specific rule, then load order.
 """
 from __future__ import annotations
 
@@ -20,16 +21,14 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Iterator
 
-from rules.nodes import value_label
-from rules.concepts import ancestors, concept_index, concept_label_zh
+from rules.concepts import concept_index
 from rules.loader import PLACEHOLDER
-from rules.model import SINGLE_VALUED, Conclusion, Evaluation, Pending, Rule
+from rules.model import Conclusion, Evaluation, Pending, Rule
+from rules.nodes import value_label
+from rules.precedence import Precedence
 from rules.schema import PROFILE_FIELDS
 
 _FIELD_ORDER = {name: i for i, name in enumerate(PROFILE_FIELDS)}
-_KIND_ZH = {"restoration_category": "修复类别", "priority": "修复优先序", "recommend": "推荐利用模式", "exclude": "排除模式",
-            "incentive": "激励政策", "constraint": "约束", "measure": "工程措施", "responsibility": "责任与资金",
-            "fact": "派生事实"}
 
 
 class _Plan:
@@ -50,8 +49,14 @@ class _Plan:
         self.plain = [(e[0], e[1]) for e in entries if not e[2] and not e[3]]
 
 
-class RuleSet:
-    """A loaded, compiled rule set. Build it with ``rules.load_ruleset``."""
+class RuleSet(Precedence):
+    """A loaded, compiled rule set. Build it with ``rules.load_ruleset``.
+
+    Its caches (plans, conclusions, pending records) are plain dicts filled on
+    first use and bounded; evaluating from several threads is safe under the
+    GIL (at worst one value is computed twice). ``Conclusion`` and ``Pending``
+    objects are shared between evaluations: read-only.
+    """
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = list(rules)
@@ -62,7 +67,9 @@ class RuleSet:
                 self.producers.setdefault(fact, []).append(r)
         self.fact_labels = {f: rs[0].title_zh for f, rs in self.producers.items()}
         referenced = {f[5:] for r in self.rules for f in r.fields if f.startswith("fact.")}
-        self._fact_defaults = {f: False for f in (*self.producers, *sorted(referenced - set(self.producers)))}
+        # a fact no loaded rule produces (its rule failed to load, in `rules check`) stays unknown
+        self._fact_defaults = {**{f: None for f in sorted(referenced - set(self.producers))},
+                               **{f: False for f in self.producers}}
         self._order = self._evaluation_order()
         self._precedence = self._precedence_order()
         self._plans: dict[tuple, _Plan] = {}
@@ -354,102 +361,6 @@ class RuleSet:
                 rule.when.reasons(profile, facts, False, True, reasons)
                 out.append((rule.id, "；".join(dict.fromkeys(reasons)) or "条件不成立"))
         return out
-
-    # -- precedence -------------------------------------------------------------
-    def _precedence_apply(self, fired: list[Rule], conclusions: list[Conclusion]):
-        dead: dict[int, tuple[str, str]] = {}
-        if self._linked and len(fired) > 1:
-            self._apply_links(fired, conclusions, dead)
-        by_kind: dict[str, list[int]] = {}
-        for i, c in enumerate(conclusions):
-            if i not in dead:
-                by_kind.setdefault(c.kind, []).append(i)
-        excluded: dict[str, Conclusion] = {}
-        for i in by_kind.get("exclude", ()):
-            excluded.setdefault(conclusions[i].value, conclusions[i])
-        if excluded:
-            for i in by_kind.get("recommend", ()):
-                c = conclusions[i]
-                hit = c.value if c.value in excluded else next(
-                    (a for a in self._model_ancestors(c.value) if a in excluded), None)
-                if hit is not None:
-                    by = excluded[hit]
-                    what = concept_label_zh(hit)
-                    narrower = "" if hit == c.value else f"（{concept_label_zh(c.value)}属于{what}）"
-                    dead[i] = (by.rule_id, f"规则{by.rule_id}排除了{what}{narrower}：{by.explanation_zh}")
-        for kind in SINGLE_VALUED:
-            live = by_kind.get(kind)
-            if live and len(live) > 1:
-                self._resolve_single(kind, live, conclusions, dead)
-        if not dead:
-            return conclusions, []
-        kept = [c for i, c in enumerate(conclusions) if i not in dead]
-        removed = [(conclusions[i], by, why) for i, (by, why) in sorted(dead.items())]
-        return kept, removed
-
-    def _apply_links(self, fired: list[Rule], conclusions: list[Conclusion], dead: dict) -> None:
-        linking = [r for r in fired if r.id in self._link_rules]
-        if not linking:
-            return
-        fired_ids = {r.id for r in fired}
-        by_rule: dict[str, list[int]] = {}
-        for i, c in enumerate(conclusions):
-            by_rule.setdefault(c.rule_id, []).append(i)
-        for rule in sorted(linking, key=lambda r: self._precedence[r.id]):
-            if dead:
-                mine = by_rule.get(rule.id, ())
-                if mine and all(i in dead for i in mine):
-                    continue  # a rule that was itself set aside sets nothing aside
-            for target in rule.overrides:
-                if target in fired_ids:
-                    for i in by_rule.get(target, ()):
-                        if i not in dead:
-                            dead[i] = (rule.id, f"规则{rule.id}「{rule.title_zh}」优先于规则{target}")
-            if rule.exception_of:
-                kinds = self._kinds[rule.id]
-                for target in rule.exception_of:
-                    if target in fired_ids:
-                        for i in by_rule.get(target, ()):
-                            if i not in dead and conclusions[i].kind in kinds:
-                                dead[i] = (rule.id, f"规则{rule.id}「{rule.title_zh}」是规则{target}的例外，"
-                                                    f"就{_KIND_ZH[conclusions[i].kind]}取代之")
-
-    def _resolve_single(self, kind: str, live: list[int], conclusions: list[Conclusion], dead: dict) -> None:
-        if len({conclusions[i].value for i in live}) < 2:
-            return
-        ranks = self._ranks
-        ranked = sorted(live, key=lambda i: ranks[conclusions[i].rule_id], reverse=True)
-        winner = conclusions[ranked[0]]
-        wrule = self.by_id[winner.rule_id]
-        for i in ranked[1:]:
-            c = conclusions[i]
-            if c.value == winner.value:
-                continue
-            loser = self.by_id[c.rule_id]
-            dead[i] = (wrule.id, f"{_KIND_ZH[kind]}只能取一个：规则{wrule.id}的结论「{concept_label_zh(winner.value)}」"
-                                 f"{precedence_reason(wrule, loser)}")
-
-    @staticmethod
-    def rank(rule: Rule) -> tuple:
-        """The documented order for single-valued conflicts: hard, regional, more specific, earlier."""
-        return (rule.hard, bool(rule.region), rule.specificity, -rule.order)
-
-    def _model_ancestors(self, model: str) -> tuple[str, ...]:
-        found = self._ancestors.get(model)
-        if found is None:
-            found = self._ancestors[model] = ancestors(model, self._concepts)
-        return found
-
-
-def precedence_reason(winner: Rule, loser: Rule) -> str:
-    """Why ``winner`` prevails over ``loser`` in a single-valued conflict, in Chinese."""
-    if winner.hard != loser.hard:
-        return "来自管控区硬约束规则，优先"
-    if bool(winner.region) != bool(loser.region):
-        return "来自地方规则，优先于全国性规则"
-    if winner.specificity != loser.specificity:
-        return "的条件更具体，优先（两条规则间无明确优先关系，minekb rules check 会报告）"
-    return "在规则顺序中靠前（两条规则间无明确优先关系，minekb rules check 会报告）"
 
 
 def _template(text: str) -> tuple[list[tuple], bool]:
