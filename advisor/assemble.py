@@ -10,7 +10,7 @@ potential consequences) that produced it.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from rules.schema import PROFILE_FIELDS
@@ -43,12 +43,16 @@ class Finding:
     weight: float | None = None
 
 
-@dataclass
 class Item:
-    id: str
-    reasons: list[dict[str, Any]] = field(default_factory=list)
-    rules: set[str] = field(default_factory=set)
-    weights: list[float] = field(default_factory=list)
+    """One advice item being assembled: its id, its reasons (one per rule) and the rules' weights."""
+
+    __slots__ = ("id", "reasons", "rules", "weights")
+
+    def __init__(self, item_id: str) -> None:
+        self.id = item_id
+        self.reasons: list[dict[str, Any]] = []
+        self.rules: set[str] = set()
+        self.weights: list[float] = []
 
     @property
     def weight(self) -> float:
@@ -93,15 +97,16 @@ class Collector:
             items = sections.get(c.kind)
             if items is None:
                 items = sections[c.kind] = {}
-            values = c.value if isinstance(c.value, (list, tuple)) else (c.value,)
-            for v in values:
+            value = c.value
+            for v in (value if type(value) in (list, tuple) else (value,)):
                 item = items.get(v)
                 if item is None:
                     item = items[v] = Item(v)
                 if c.weight is not None:
-                    item.weights.append(float(c.weight))
-                if c.rule_id not in item.rules:
-                    item.rules.add(c.rule_id)
+                    item.weights.append(c.weight)
+                rules = item.rules
+                if c.rule_id not in rules:
+                    rules.add(c.rule_id)
                     item.reasons.append(reason_of(c.rule_id, c.explanation_zh or "", c.sources))
 
     def add(self, f: Finding) -> None:

@@ -111,7 +111,7 @@ class PrecedentFinder:
         self._sources: dict[str, list[dict[str, Any]]] = {}
         self._seed_refs: dict[str, list[str]] = {}
         self._refs: dict[str, Any] = {}
-        self._columns: dict[tuple, list[float | None]] = {}
+        self._columns: dict[tuple, list[tuple[int, float]]] = {}
         for c in self.cases:
             clause_ids = [s for s in c.sources if "~" in s]
             self._seed_refs[c.id] = [s for s in c.sources if "~" not in s]
@@ -120,12 +120,13 @@ class PrecedentFinder:
                 if ref_of is not None:
                     self._refs[c.id] = ref_of(clause_ids, f"case {c.id}")
 
-    def _column(self, key: str, value: Any) -> list[float | None]:
-        """Per case: the similarity on ``key`` for this profile value (None = not comparable), cached."""
+    def _column(self, key: str, value: Any) -> list[tuple[int, float]]:
+        """(case index, similarity on ``key``) for the cases comparable with this profile value, cached."""
         ck = (key, tuple(value) if isinstance(value, list) else value)
         col = self._columns.get(ck)
         if col is None:
-            col = [similarity({key: value}, c)[1].get(key) for c in self.cases]
+            col = [(i, s) for i, c in enumerate(self.cases)
+                   if (s := similarity({key: value}, c)[1].get(key)) is not None]
             if len(self._columns) < 50_000:
                 self._columns[ck] = col
         return col
@@ -138,17 +139,16 @@ class PrecedentFinder:
             return []
         num = [0.0] * n
         den = [0.0] * n
-        used: list[tuple[str, list]] = []
+        used: list[tuple[str, list[tuple[int, float]]]] = []
         for key, w in WEIGHTS.items():
             v = profile.get(key)
             if v is None:
                 continue
             col = self._column(key, v)
             used.append((key, col))
-            for i, s in enumerate(col):
-                if s is not None:
-                    num[i] += w * s
-                    den[i] += w
+            for i, s in col:
+                num[i] += w * s
+                den[i] += w
         total = sum(WEIGHTS.values())
         scored = []
         for i in range(n):
@@ -162,7 +162,7 @@ class PrecedentFinder:
             c = self.cases[i]
             item = {"name": c.name, "similarity": round(s, 3), "utilization_zh": c.utilization_zh,
                     "id": c.id, "place": c.place, "became": c.became,
-                    "matched": {k: round(col[i], 2) for k, col in used if col[i] is not None}}
+                    "matched": {k: round(s2, 2) for k, col in used for j, s2 in col if j == i}}
             if self._sources.get(c.id):
                 item["sources"] = self._refs[c.id] if refs and c.id in self._refs else self._sources[c.id]
             if self._seed_refs.get(c.id):

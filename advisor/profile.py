@@ -34,6 +34,11 @@ for _name, _spec in PROFILE_FIELDS.items():
         _ALIASES[_name] = table
 
 
+# name -> (kind, accepted contract values) for the fast path of validate_profile
+_FAST: dict[str, tuple[str, frozenset[str]]] = {
+    n: (f.kind, frozenset(f.values)) for n, f in PROFILE_FIELDS.items() if f.kind in ("enum", "list", "bool")}
+
+
 class ProfileError(ValueError):
     """One or more bad values in one or more records.
 
@@ -159,6 +164,17 @@ def validate_profile(raw: Any, record: Any = None) -> dict[str, Any]:
         raise ProfileError(col.details)
     out: dict[str, Any] = {}
     for name, value in raw.items():
+        fast = _FAST.get(name)
+        if fast is not None:  # the common case: a value already in contract form
+            kind, values = fast
+            t = type(value)
+            if (kind == "enum" and t is str and value in values) or (kind == "bool" and t is bool):
+                out[name] = value
+                continue
+            if kind == "list" and t is list and all(type(v) is str and v in values for v in value) \
+                    and len(set(value)) == len(value):
+                out[name] = list(value)
+                continue
         spec = PROFILE_FIELDS.get(name) if isinstance(name, str) else None
         if spec is None:
             col.add(str(name), f"unknown field '{name}'{_suggest(str(name))}; "
