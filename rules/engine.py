@@ -65,7 +65,7 @@ class RuleSet(Precedence):
         for r in self.rules:
             for fact in r.facts_concluded:
                 self.producers.setdefault(fact, []).append(r)
-        self.fact_labels = {f: rs[0].title_zh for f, rs in self.producers.items()}
+        self.fact_labels = {f: rs[0].facts_zh.get(f) or rs[0].title_zh for f, rs in self.producers.items()}
         referenced = {f[5:] for r in self.rules for f in r.fields if f.startswith("fact.")}
         # a fact no loaded rule produces (its rule failed to load, in `rules check`) stays unknown
         self._fact_defaults = {**{f: None for f in sorted(referenced - set(self.producers))},

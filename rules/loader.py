@@ -225,6 +225,7 @@ class _Loader:
                 specificity=_count_leaves(when),
             )
             rule.tests = self._tests(rec.get("tests"), bad, rec)
+            rule.facts_zh = {f: self.fact_labels.get(f, rule.title_zh) for f in rule.facts_concluded}
             rules.append(rule)
         check_references(rules, set(seen), self.kb, self.problems)
         return rules

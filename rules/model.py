@@ -68,6 +68,7 @@ class Rule:
     file: Path | None = None
     line: int = 0
     key_lines: dict = field(default_factory=dict)   # YAML key -> line, to point problems at `when:`, `then:`
+    facts_zh: dict = field(default_factory=dict)    # Chinese label of each fact it concludes (facts: or title)
     order: int = 0                # load order, the last tie-breaker
     specificity: int = 0          # number of comparisons in ``when``
 

@@ -151,3 +151,7 @@ def test_as_of_may_be_a_datetime(ruleset):
     ev = ruleset.evaluate({"id": "m", "status": "historical_abandoned"}, as_of=datetime(2018, 6, 1, 12, 0))
     assert "tax_preference" in ev.values("incentive")
     assert ev.as_of == date(2018, 6, 1)
+
+
+def test_fact_labels_come_from_the_facts_declaration(ruleset):
+    assert ruleset.fact_labels == {"near_city": "临近城区"}
