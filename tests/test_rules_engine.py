@@ -154,4 +154,4 @@ def test_as_of_may_be_a_datetime(ruleset):
 
 
 def test_fact_labels_come_from_the_facts_declaration(ruleset):
-    assert ruleset.fact_labels == {"near_city": "临近城区"}
+    assert ruleset.fact_labels == {"near_city": "城区或城郊十公里内"}  # not the rule title 临近城区
