@@ -76,3 +76,22 @@ def test_scheme_prints_the_hierarchy(kb_home, capsys):
     assert "\n    - ecological_redline  生态保护红线" in out     # under 三区三线 > 三条控制线
     code, out, _ = _run(kb_home, capsys, "ontology", "scheme")
     assert "scheme_mineral" in out.split()
+
+
+def test_every_ontology_command_and_option_is_documented():
+    from pathlib import Path
+
+    from minekb.cli import build_parser
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "ontology.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    ontology = sub.choices["ontology"]
+    actions = next(a for a in ontology._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    for name, p in actions.items():
+        assert f"minekb ontology {name}" in docs, name
+        for opt in (o for a in p._actions for o in a.option_strings if o.startswith("--") and o != "--help"):
+            assert opt in docs, f"minekb ontology {name} {opt}"
+    for opt in (o for a in sub.choices["sparql"]._actions for o in a.option_strings if o.startswith("--") and o != "--help"):
+        assert opt in docs, f"minekb sparql {opt}"
+    assert "minekb bench kb" in docs
