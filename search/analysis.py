@@ -19,6 +19,7 @@ import logging
 import re
 import threading
 import unicodedata
+import warnings
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -49,7 +50,9 @@ def _trad_chars() -> frozenset[str]:
     from zhconv import zhconv as impl
 
     if not impl.zhcdicts:
-        impl.loaddict()
+        with warnings.catch_warnings():   # zhconv leaves its dictionary file to the garbage collector
+            warnings.simplefilter("ignore", ResourceWarning)
+            impl.loaddict()
     return frozenset(k for k, v in impl.zhcdicts["zh2Hans"].items() if len(k) == 1 and k != v)
 
 

@@ -99,16 +99,31 @@ class VectorEngine:
                 self._cache[key] = empty
             return empty
         ids_parts, w_parts = [], []
-        if self._leaf and hasattr(m, "_read_ids") and hasattr(m, "_lastblock"):
+        if self._leaf and hasattr(m, "_read_data") and hasattr(m, "_lastblock") and not m._byteids:
+            # Whoosh 2.7 block layout: (delta-coded ids, weights as None | float | tuple, values).
+            # Re-base each block's first id on the previous block's last id, then one cumsum.
+            deltas: list[int] = []
+            weights: list[float] = []
+            last = 0
             while m.is_active():
-                m._read_ids()
-                m._read_weights()
-                ids_parts.append(np.asarray(m._ids, dtype=np.int64))
-                w_parts.append(np.asarray(m._weights, dtype=np.float32))
+                m._read_data()
+                block_ids, block_w, _ = m._data
+                n = m._blocklength
+                deltas.append(block_ids[0] - last)
+                deltas.extend(block_ids[1:n])
+                last = m._maxid
+                if block_w is None:
+                    weights.extend([1.0] * n)
+                elif isinstance(block_w, float):
+                    weights.extend([block_w] * n)
+                else:
+                    weights.extend(block_w)
                 if m._lastblock:
                     break
                 m._next_block()
-        else:  # several segments: the generic (slower) walk
+            ids_parts = [np.cumsum(np.asarray(deltas, dtype=np.int64))]
+            w_parts = [np.asarray(weights, dtype=np.float32)]
+        else:  # several segments, or another codec: the generic (slower) walk
             ids, ws = [], []
             while m.is_active():
                 ids.append(m.id())

@@ -98,7 +98,11 @@ class FacetTable:
         return [text]
 
     def _codes(self) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
-        """Per facet: its values, and (doc, value code) pairs — one vectorised count per facet."""
+        """Per facet: its values, CSR offsets per clause, and value codes sorted by clause.
+
+        Counting then touches only the matched clauses' entries (a few numpy
+        calls), not every posting of every value.
+        """
         if self._pairs is None:
             pairs = {}
             for key, table in self.values.items():
@@ -107,19 +111,25 @@ class FacetTable:
                 doc_arr = np.concatenate(docs) if docs else np.empty(0, np.int64)
                 code_arr = np.concatenate([np.full(len(d), i, np.int32) for i, d in enumerate(docs)]) if docs \
                     else np.empty(0, np.int32)
-                pairs[key] = (names, doc_arr, code_arr)
+                order = np.argsort(doc_arr, kind="stable")
+                offsets = np.searchsorted(doc_arr[order], np.arange(self.n + 1))
+                pairs[key] = (names, offsets, code_arr[order])
             self._pairs = pairs
         return self._pairs
 
     def counts(self, matched: np.ndarray, top: int = 30) -> dict[str, dict[str, int]]:
-        """Per facet, value -> number of matched clauses (largest first, at most ``top`` values)."""
+        """Per facet, value -> number of ``matched`` clauses (sorted doc numbers), largest first."""
         out: dict[str, dict[str, int]] = {}
-        any_match = bool(matched.any())
-        for key, (names, docs, codes) in self._codes().items():
+        for key, (names, offsets, codes) in self._codes().items():
             counted = []
-            if any_match and len(names):
-                per_value = np.bincount(codes[matched[docs]], minlength=len(names))
-                counted = [(names[i], int(per_value[i])) for i in np.flatnonzero(per_value)]
+            if len(matched) and len(names):
+                starts = offsets[matched]
+                lengths = offsets[matched + 1] - starts
+                total = int(lengths.sum())
+                if total:
+                    base = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+                    per_value = np.bincount(codes[base + np.arange(total)], minlength=len(names))
+                    counted = [(names[i], int(per_value[i])) for i in np.flatnonzero(per_value)]
             if key == "year":
                 counted.sort(key=lambda vn: vn[0], reverse=True)
             else:

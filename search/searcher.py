@@ -98,7 +98,7 @@ class Searcher:
             allowed = self.facets.filter_mask(filters)
             if understood.query is None or (allowed is not None and not allowed.any()):
                 if facets:
-                    result["facets"] = self.facets.counts(np.zeros(self.engine.n, bool))
+                    result["facets"] = self.facets.counts(np.empty(0, np.int64))
                 return result
             matched, total, hits = self._run(understood, understood.query, allowed, limit, offset)
             if not total and understood.relaxed is not None:
@@ -116,7 +116,7 @@ class Searcher:
 
     def _run(self, u: Understood, q, allowed: np.ndarray | None, limit: int, offset: int
              ) -> tuple[np.ndarray, int, list[dict[str, Any]]]:
-        """(match mask, total, hits of the page): score everything, rank only the page's head."""
+        """(matched doc numbers, total, hits of the page): score everything, rank only the page's head."""
         found = self.engine.evaluate(q).to_sparse()
         ids, scores = found.ids, found.scores
         if allowed is not None:
@@ -133,9 +133,7 @@ class Searcher:
             pos = np.argpartition(-final, k - 1)[:k]
         pos = pos[np.lexsort((ids[pos], -final[pos]))][offset:k]   # best first, ties in reading order
         hits = [self._hit(self._searcher.stored_fields(int(ids[p])), float(final[p]), u) for p in pos]
-        mask = np.zeros(self.engine.n, bool)
-        mask[ids] = True
-        return mask, total, hits
+        return ids, total, hits
 
     def _hit(self, fields: dict[str, Any], score: float, u: Understood) -> dict[str, Any]:
         title = fields.get("title") or ""

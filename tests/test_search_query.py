@@ -196,3 +196,30 @@ def test_any_typed_text_gives_a_result_or_a_query_error(searcher):
             assert "<" not in hit["highlight"].replace("<mark>", "").replace("</mark>", "")
 
     run()
+
+
+def test_postings_decoded_in_blocks_match_whoosh_and_facets_match_a_recount(tmp_path):
+    """More clauses than one Whoosh posting block (128), so block re-basing is exercised."""
+    from corpus.model import Clause, Document
+    from search import Searcher
+    from search.index import iter_records, write_index
+
+    docs = {}
+    for i in range(300):
+        doc_id = f"d{i:03d}"
+        text = "矿山修复" + ("光伏" if i % 3 == 0 else "湿地") + f"第{i}项"
+        docs[doc_id] = Document(id=doc_id, title=f"文件{i}", level=("provincial" if i % 2 else "ministry"),
+                                issued=str(2000 + i % 20), status="in_force", clauses=[
+            Clause(id=f"{doc_id}~art_1", doc_id=doc_id, path="art_1", heading="第一条", heading_path=["第一条"],
+                   text=text, type=("incentive" if i % 5 == 0 else "measure"))])
+    write_index(tmp_path / "index", iter_records(docs), [])
+    s = Searcher(tmp_path / "index")
+    reader = s._searcher.reader()
+    ours, _ = s.engine.postings("text", "矿山")
+    assert list(ours) == list(reader.postings("text", "矿山").all_ids()) and len(ours) == 300
+    r = s.search("光伏", limit=100)
+    assert r["total"] == 100
+    assert r["facets"]["level"] == {"ministry": 50, "provincial": 50}
+    assert r["facets"]["clause_type"] == {"incentive": 20, "measure": 80}
+    assert sum(r["facets"]["year"].values()) == 100
+    s.close()
