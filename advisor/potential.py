@@ -94,7 +94,15 @@ def load_ahp(path: Path | None = None) -> AHPResult:
     if set(names) != set(FACTORS):
         raise InconsistentMatrixError(f"{path}: factors must be exactly {', '.join(FACTORS)}")
     rows = [data["matrix"][n] for n in names]
-    return ahp_weights(names, rows, source=data.get("source", ""), where=str(path))
+    res = ahp_weights(names, rows, source=data.get("source", ""), where=str(path))
+    stated = data.get("weights") or {}
+    off = {f: (stated[f], round(res.weights[f], 4)) for f in stated if abs(stated[f] - res.weights[f]) > 5e-4}
+    if off or (stated and set(stated) != set(names)):
+        raise InconsistentMatrixError(
+            f"{path}: the stated weights do not match the matrix's eigenvector: "
+            + ", ".join(f"{f} stated {a}, computed {b}" for f, (a, b) in off.items())
+            + " — update `weights:` to the computed values")
+    return res
 
 
 def entropy_weights(rows: Iterable[dict[str, float]], factors: Sequence[str] = FACTORS) -> dict[str, float]:

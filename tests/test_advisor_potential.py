@@ -92,3 +92,12 @@ def test_a_remote_polluted_mine_in_a_red_line_has_low_potential(model):
 def test_factor_values_stay_between_0_and_1(model):
     pot = model.evaluate({"id": "x", "waste_rock_m3": 10**9, "area_ha": 10**6, "distance_to_city_km": 0})
     assert all(0 <= f["value"] <= 1 for f in pot["factors"].values())
+
+
+def test_weights_written_in_the_matrix_file_must_match_the_matrix(tmp_path):
+    data = yaml.safe_load((DATA / "ahp.yaml").read_text(encoding="utf-8"))
+    data["weights"]["policy"] = 0.30
+    p = tmp_path / "ahp.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InconsistentMatrixError, match="policy stated 0.3"):
+        load_ahp(p)
