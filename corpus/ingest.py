@@ -79,8 +79,9 @@ def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[FileResu
     errors: list[FileResult] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if path.is_dir():        # a folder's README describes the folder; it is not a policy text
             files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and is_supported(p)
+                         and not p.name.lower().startswith("readme")
                          and not any(part.startswith(".") for part in p.relative_to(path).parts))
         elif path.is_file():
             files.append(path)
