@@ -22,6 +22,29 @@ class CLIError(Exception):
     """An error to print on stderr as one clean line, with exit code 2."""
 
 
+# Errors of the stages that describe a problem in what the user gave or
+# maintains (a rule file, a Turtle file, a profile, a locked home): printed as
+# their message, never as a traceback. A registry of "module:Class" names so
+# this module imports no stage.
+USER_ERRORS = [
+    "minekb.home:HomeLockedError", "corpus.store:StoreError", "corpus.loaders:LoadError",
+    "corpus.metadata:MetadataError", "ontology.labels:OntologySyntaxError", "ontology.backends:GraphQueryError",
+    "rules.model:RuleLoadError", "rules.coverage:CoverageError", "advisor.readers:InputFileError",
+    "advisor.profile:ProfileError", "advisor.provenance:UnresolvedSourceError", "advisor.potential:InconsistentMatrixError",
+    "search.query:QueryError",
+]
+
+
+def _user_error_types() -> tuple[type, ...]:
+    found = []
+    for spec in USER_ERRORS:
+        module, _, name = spec.partition(":")
+        mod = sys.modules.get(module)  # only what the command imported can have raised
+        if mod is not None and hasattr(mod, name):
+            found.append(getattr(mod, name))
+    return tuple(found)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minekb",
@@ -60,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     except CLIError as exc:
         print(f"minekb: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if isinstance(exc, _user_error_types()):
+            print(f"minekb: {exc}", file=sys.stderr)
+            return 2
+        raise
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

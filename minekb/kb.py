@@ -44,6 +44,14 @@ DERIVED_BUILDERS: list[tuple[str, str]] = [
 ]
 
 
+class _NothingChanged(Exception):
+    """Raised inside an ingest's generation to discard it when no file changed anything."""
+
+    def __init__(self, report: Any) -> None:
+        super().__init__("nothing changed")
+        self.report = report
+
+
 def _resolve(spec: str):
     module, _, attr = spec.partition(":")
     return getattr(importlib.import_module(module), attr)
@@ -86,13 +94,56 @@ def ingest(
     """Ingest files into a new generation and make it live only when all is built."""
     home = home or KnowledgeBaseHome()
     ensure_built(home, progress)
-    with home.new_generation() as gen:
-        report = _resolve("corpus.ingest:ingest_paths")(
-            gen, list(paths), replace=replace, terms=concept_terms(), progress=progress
-        )
-        if report.changed:
-            rebuild_derived(gen, progress)
+    try:
+        with home.new_generation() as gen:
+            report = _resolve("corpus.ingest:ingest_paths")(
+                gen, list(paths), replace=replace, terms=concept_terms(), progress=progress
+            )
+            if report.changed:
+                rebuild_derived(gen, progress)
+            else:  # nothing new: keep the live generation rather than swap in an identical copy
+                raise _NothingChanged(report)
+    except _NothingChanged as unchanged:
+        return unchanged.report
     return report
+
+
+BUNDLE_STAMP = "bundle.json"
+
+
+def bundle_fingerprint() -> str:
+    """A hash of the bundled knowledge a generation is built from (documents and Turtle).
+
+    Stored in every generation; a home whose stamp differs from the checkout's
+    bundled knowledge is refreshed on open, so an upgrade never serves rules
+    against a stale corpus (a rule citing a clause the old build lacks would
+    otherwise fail to load).
+    """
+    import hashlib
+
+    from minekb import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for root in (BUNDLED_CORPUS, ONTOLOGY_DIR):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".md", ".yaml", ".yml", ".json", ".ttl", ".txt"):
+                digest.update(f"{root.name}/{path.relative_to(root)}".encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _stamp(gen: Path) -> None:
+    import json
+
+    (gen / BUNDLE_STAMP).write_text(json.dumps({"bundle": bundle_fingerprint()}), encoding="utf-8")
+
+
+def _is_fresh(gen: Path) -> bool:
+    import json
+
+    try:
+        return json.loads((gen / BUNDLE_STAMP).read_text(encoding="utf-8")).get("bundle") == bundle_fingerprint()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def build(home: KnowledgeBaseHome | None = None, progress: Progress | None = None,
@@ -105,15 +156,49 @@ def build(home: KnowledgeBaseHome | None = None, progress: Progress | None = Non
             gen, sources, replace=True, terms=concept_terms(), progress=progress
         )
         rebuild_derived(gen, progress)
+        _stamp(gen)
+    current = home.current()
+    assert current is not None
+    return current
+
+
+def refresh_bundled(home: KnowledgeBaseHome, progress: Progress | None = None) -> Path:
+    """Bring a home built from older bundled knowledge up to date, keeping what users ingested.
+
+    Bundled documents are re-ingested (changed ones replaced), bundled documents
+    that no longer exist are removed, and the derived artifacts rebuilt — all in
+    a new generation swapped in atomically like any ingest.
+    """
+    from corpus import store
+
+    with home.new_generation(wait=True) as gen:
+        if _is_fresh(gen):  # another process refreshed it while we waited for the lock
+            return home.current() or gen
+        manifest = store.load_manifest(gen)
+        bundled_root = BUNDLED_CORPUS.resolve()
+        for doc_id, entry in list(manifest.items()):
+            origin = Path(entry.get("path") or "")
+            if origin.is_absolute() and origin.resolve().is_relative_to(bundled_root) and not origin.exists():
+                store.remove_document(gen, doc_id)
+                del manifest[doc_id]
+        store.save_manifest(gen, manifest)
+        _resolve("corpus.ingest:ingest_paths")(
+            gen, [BUNDLED_CORPUS], replace=True, terms=concept_terms(), progress=progress
+        )
+        rebuild_derived(gen, progress)
+        _stamp(gen)
     current = home.current()
     assert current is not None
     return current
 
 
 def ensure_built(home: KnowledgeBaseHome, progress: Progress | None = None) -> Path:
+    """The live generation, built on first use and refreshed when the bundled knowledge changed."""
     current = home.current()
     if current is None:
-        current = build(home, progress)
+        return build(home, progress)
+    if not _is_fresh(current):
+        return refresh_bundled(home, progress)
     return current
 
 
@@ -130,11 +215,9 @@ class KnowledgeBase:
         if not isinstance(home, KnowledgeBaseHome):
             home = KnowledgeBaseHome(home)
         current = home.current()
-        if current is None:
-            if not build_if_missing:
-                raise FileNotFoundError(f"no knowledge base built in {home.path}; run any minekb command to build it")
-            current = build(home, progress)
-        return cls(current, home)
+        if current is None and not build_if_missing:
+            raise FileNotFoundError(f"no knowledge base built in {home.path}; run any minekb command to build it")
+        return cls(ensure_built(home, progress), home)
 
     # corpus -----------------------------------------------------------
     @cached_property

@@ -30,3 +30,21 @@ def test_every_command_has_help(capsys):
 def test_no_command_prints_help_and_fails(capsys):
     assert main([]) == 1
     assert "usage: minekb" in capsys.readouterr().out
+
+
+def test_a_broken_rule_file_is_a_clean_error_not_a_traceback(tmp_path, capsys, monkeypatch):
+    from minekb import kb as kbmod
+
+    bad = tmp_path / "rules"
+    bad.mkdir()
+    (bad / "bad.yaml").write_text(
+        "rules:\n  - id: x.bad\n    title: {zh: 坏规则, en: bad}\n    when: \"minerl == 'coal'\"\n"
+        "    then: {measure: afforestation}\n    sources: [nowhere~art_1]\n", encoding="utf-8")
+    monkeypatch.setattr(kbmod, "BUNDLED_RULES", bad)
+    profile = tmp_path / "m.json"
+    profile.write_text('{"id": "m1"}', encoding="utf-8")
+    code = main(["--home", str(tmp_path / "home"), "advise", str(profile), "--json"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "Traceback" not in err
+    assert "bad.yaml" in err and "minerl" in err
