@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rules.schema import PROFILE_FIELDS
 from webui.errors import APIError, detail
 from webui.glossary import as_dict
 from webui.state import current_kb
