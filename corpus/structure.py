@@ -20,6 +20,7 @@ from corpus.numbering import (FIGURE_EN_LINES, FIGURE_LINES, LABEL_LINES, STOP_L
 SHORT_LINE = 15         # a line this short that ends without punctuation is a label, not wrapped text
 LIST_MARKS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳-•·▪●◆■")
 LIST_STYLES = ("dot", "paren", "halfparen")
+PROSE_MIN = 120         # a paragraph this long ending a sentence is prose, not a cell of a flattened table
 TITLE_MAX = 40          # a numbered line longer than this without 。 is content, not a title
 
 
@@ -41,6 +42,7 @@ class Node:
     numbers: tuple[int, ...] = ()
     para_count: int = 0
     last_child: dict[str, int] = field(default_factory=dict)   # style -> last number among its children
+    tab_rows: int = 0                  # tables: rows read from tab-separated lines
 
     @property
     def text(self) -> str:
@@ -83,6 +85,10 @@ class _Parser:
             owner.parts.append(text)
             return
         parent = self.stack[-1] if self.stack else None
+        if parent is not None and parent.style == "table" and not parent.tab_rows \
+                and len(text) >= PROSE_MIN and ends_sentence(text):
+            self.stack.pop()               # long prose after a table without tab rows: the table has ended
+            parent = self.stack[-1] if self.stack else None
         if parent is not None and parent.style == "art":
             parent.parts.append(text)      # 款 of an article stay in the article
             return
@@ -265,6 +271,7 @@ class _Parser:
                 self.flush()
                 cells = [c.strip() for c in line.split("\t") if c.strip()]
                 self.add_paragraph(repair_paragraph(" | ".join(cells)), self.stack[-1])
+                self.stack[-1].tab_rows += 1
                 self.in_tab_table = True
                 i += 1
                 continue

@@ -157,3 +157,13 @@ def test_markdown_heading_marks_and_tables_are_understood(tmp_path, suffix):
         assert by_path["art_1__table_1__para_2"].text == "复垦率 | 20%"
     else:
         assert load_file(path).fmt == "txt"
+
+
+def test_long_prose_after_a_table_without_tab_rows_leaves_the_table():
+    prose = "我国在矿山废弃地治理和土地复垦方面的法规体系日趋完善，技术标准不断提高，绿色矿山的理念和目标得到重视，" \
+            "各级法规与制度下皆明确了自然资源、水利和林业等政府部门的监管责任，采用政府和民间资本相结合的方式，" \
+            "建立各部门协调机制，统筹推进矿山生态修复与利用工作。"
+    text = f"1 法规\n表 3 我国相关法规\n时间 名称\n1988年 《土地复垦规定》\n\n{prose}\n"
+    clauses = _clauses(text)
+    assert clauses["point_1__table_3__para_2"].text == "1988年 《土地复垦规定》"
+    assert clauses["point_1__para_1"].text == prose
