@@ -165,5 +165,5 @@ def test_long_prose_after_a_table_without_tab_rows_leaves_the_table():
             "建立各部门协调机制，统筹推进矿山生态修复与利用工作。"
     text = f"1 法规\n表 3 我国相关法规\n时间 名称\n1988年 《土地复垦规定》\n\n{prose}\n"
     clauses = _clauses(text)
-    assert clauses["point_1__table_3__para_2"].text == "1988年 《土地复垦规定》"
+    assert clauses["point_1__table_3__para_2"].text == "1988年《土地复垦规定》"
     assert clauses["point_1__para_1"].text == prose
