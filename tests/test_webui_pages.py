@@ -244,3 +244,9 @@ def test_year_facet_narrows_the_results_to_that_year(client):
 def test_a_misspelt_query_offers_did_you_mean(client):
     html = client.get("/search?q=光扶发电").get_data(as_text=True)
     assert 'class="dym"' in html and "光伏发电" in html
+
+
+def test_a_query_the_search_stage_cannot_read_is_explained_on_the_search_page(client):
+    response = client.get("/search?q=光伏&year=after-lunch")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'role="alert"' in html and 'type="search"' in html

@@ -83,11 +83,24 @@ def search():
     if not query:
         return render("search.html", {"query": "", "total": 0, "hits": [], "page": 1, "pages": 0,
                                       "filters": filters})
-    result = run_search(query, size, (page - 1) * size, filters)
+    try:
+        result = run_search(query, size, (page - 1) * size, filters)
+    except _query_error() as exc:
+        if request.args.get("format") == "json":
+            raise
+        return render("search.html", {"query": query, "total": 0, "hits": [], "page": 1, "pages": 0,
+                                      "filters": filters, "query_error": str(exc)}, status=400,
+                      facet_link=_facet_link, page_link=_page_link)
     total = int(result.get("total", 0))
     data = dict(result)
     data.update({"page": page, "pages": (total + size - 1) // size, "filters": filters, "page_size": size})
     return render("search.html", data, facet_link=_facet_link, page_link=_page_link)
+
+
+def _query_error():
+    from search import QueryError
+
+    return QueryError
 
 
 def _facet_link(name: str, value: Any) -> str:
