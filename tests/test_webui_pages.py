@@ -250,3 +250,13 @@ def test_a_query_the_search_stage_cannot_read_is_explained_on_the_search_page(cl
     response = client.get("/search?q=光伏&year=after-lunch")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'role="alert"' in html and 'type="search"' in html
+
+
+def test_each_unknown_links_to_its_field_in_the_filled_form(client, kb):
+    advice = kb.advisor.advise(XUNWU_CASE)
+    assert advice["unknowns"], "the seed case leaves fields unknown"
+    html = client.get("/advice/result?" + profile_query(XUNWU_CASE)).get_data(as_text=True)
+    field = advice["unknowns"][0]["field"]
+    assert f'#f-{field}"' in html
+    form = client.get("/advice?" + profile_query(XUNWU_CASE)).get_data(as_text=True)
+    assert f'id="f-{field}"' in form and 'value="寻乌县废弃稀土矿区"' in form
