@@ -28,6 +28,7 @@ from advisor.ranking import Ranker
 
 DATA = Path(__file__).resolve().parent / "data"
 LABELLED_EN = {"utilization_models", "incentives", "constraints", "excluded_models", "measures"}
+LOW_POTENTIAL_KINDS = ("recommend", "incentive", "constraint", "measure", "responsibility")
 
 
 def parse_as_of(as_of: Any) -> _dt.date | None:
@@ -79,6 +80,13 @@ class Advisor:
         self.potential_ref = self.resolver.ref(data.get("sources", []), cited_by="advisor/data/potential.yaml")
         low = data["low_potential"]
         for add in low["adds"]:
+            if add["kind"] not in LOW_POTENTIAL_KINDS:
+                raise ValueError(f"advisor/data/potential.yaml: {add['rule']}: kind {add['kind']!r} is not one of "
+                                 f"{', '.join(LOW_POTENTIAL_KINDS)}")
+            self.labels(add["value"])
+            if add["value"] in self.labels.missing:
+                raise ValueError(f"advisor/data/potential.yaml: {add['rule']}: {add['value']!r} is not a concept "
+                                 "of the ontology")
             self.resolver.sources(add["sources"], cited_by=add["rule"])
         return low
 
