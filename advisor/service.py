@@ -213,7 +213,8 @@ class Advisor:
                             for c, by, why in (ev.removed or [])]
                 + [{"kind": "recommend", "id": item.id, "rule": sorted(item.rules)[0], "by_rule": sorted(ex.rules)[0],
                     "why_zh": f"上位利用模式「{self.labels(ex.id)['zh']}」被排除"} for item, ex in dropped],
-                "not_fired": jsonable(getattr(ev, "not_fired", []) or []),
+                "not_fired": [{"rule": nf[0], "why_zh": nf[1]} if isinstance(nf, (tuple, list)) and len(nf) == 2
+                              else jsonable(nf) for nf in (getattr(ev, "not_fired", None) or [])],
                 "pending": [{"rule": pd.rule_id, "unknown_fields": list(pd.unknown_fields)} for pd in ev.pending],
             }
         return advice

@@ -134,3 +134,12 @@ def test_pdf_report_renders_chinese_text_and_cited_clauses(tmp_path, capsys):
     text = "".join(page.extract_text() for page in PdfReader(str(out_file)).pages).replace("\n", "")
     assert "一矿一策" in text and "门头沟采石场" in text
     assert "区级财政出资治理" in text          # the cited clause text of the Beijing plan (第六十六条)
+
+
+def test_explain_lists_why_rules_did_not_fire_in_chinese(tmp_path, capsys):
+    code, out, err = _run(capsys, "advise", _write(tmp_path, "m.json", json.dumps(BJ, ensure_ascii=False)),
+                          "--as-of", "2023-06-01", "--explain")
+    assert code == 0, err
+    ex = json.loads(out)["explain"]
+    assert ex["not_fired"] and all(set(nf) == {"rule", "why_zh"} for nf in ex["not_fired"])
+    assert any("不满足" in nf["why_zh"] for nf in ex["not_fired"])
