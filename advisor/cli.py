@@ -21,10 +21,21 @@ PARALLEL_FROM = 400  # records; below this, forking workers costs more than it s
 
 
 def _open_advisor():
+    """The advisor of the live knowledge base; a knowledge base that the bundled rules no longer fit
+    (built from an older corpus: a rule cites a clause it lacks) is a clean error with what to do."""
+    from advisor.provenance import UnresolvedSourceError
     from minekb.kb import KnowledgeBase
     from minekb.progress import TerminalProgress
+    from rules import RuleLoadError
 
-    return KnowledgeBase.open(progress=TerminalProgress()).advisor
+    kb = KnowledgeBase.open(progress=TerminalProgress())
+    try:
+        return kb.advisor
+    except (RuleLoadError, UnresolvedSourceError) as exc:
+        where = kb.home.path if kb.home else kb.gen_dir
+        raise CLIError(f"the rules or the advisor's data do not fit the knowledge base in {where}: {exc}\n"
+                       "it was probably built from an older bundled corpus: move that folder away (or set "
+                       "MINEKB_HOME to a new one) and run the command again to rebuild it") from None
 
 
 def _parse_vary(items: list[str]) -> dict[str, Any]:
