@@ -143,3 +143,14 @@ def test_explain_lists_why_rules_did_not_fire_in_chinese(tmp_path, capsys):
     ex = json.loads(out)["explain"]
     assert ex["not_fired"] and all(set(nf) == {"rule", "why_zh"} for nf in ex["not_fired"])
     assert any("不满足" in nf["why_zh"] for nf in ex["not_fired"])
+
+
+def test_entropy_weights_option_weighs_the_batch_by_its_own_spread(tmp_path, capsys):
+    batch = [{"id": f"m{i}", "location_zone": z, "road_access": r}
+             for i, (z, r) in enumerate([("urban", "good"), ("remote_mountain", "poor"), ("rural", "fair")])]
+    code, out, err = _run(capsys, "advise", _write(tmp_path, "m.json", json.dumps(batch)), "--weights", "entropy")
+    assert code == 0, err
+    pots = [a["potential"] for a in json.loads(out)]
+    assert {p["method"] for p in pots} == {"entropy"}
+    weights = pots[0]["factors"]
+    assert max(weights, key=lambda f: weights[f]["weight"]) == "space"   # the only factor that varies
