@@ -146,10 +146,32 @@ def _load_md(path: Path, data: bytes) -> LoadedText:
 
 # --------------------------------------------------------------------------- docx
 
+# A .docx is a zip: refuse archives that would inflate far beyond any real policy
+# text before python-docx decompresses them into memory (a "zip bomb").
+MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_DOCX_RATIO = 200
+
+
+def _check_zip_size(path: Path, data: bytes) -> None:
+    import zipfile
+
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile as exc:
+        raise LoadError(path, f"corrupt or not a .docx file (BadZipFile: {exc})") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_DOCX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_DOCX_RATIO):
+        raise LoadError(path, f"refused: the .docx would inflate to {total / 1048576:.0f} MB from "
+                              f"{packed / 1048576:.1f} MB (limit {MAX_DOCX_UNCOMPRESSED // 1048576} MB, "
+                              f"ratio {MAX_DOCX_RATIO}:1) — a damaged or hostile archive (zip bomb)")
+
+
 def _load_docx(path: Path, data: bytes) -> LoadedText:
     """Paragraphs and table rows in document order (cells joined by tabs, like PDF tables)."""
     import zipfile
 
+    _check_zip_size(path, data)
     try:
         import docx
         from docx.table import Table
