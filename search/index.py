@@ -166,8 +166,7 @@ def write_index(target: Path, records: Iterable[dict[str, Any]], terms: list[dic
                 progress: Progress = null_progress, total: int | None = None) -> int:
     """Write a fresh index of ``records`` into ``target`` (replaced as a whole). Returns the count."""
     started = time.perf_counter()
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
     tmp.mkdir(parents=True)
     use_analysis(Analysis(user_words(terms)))
     ix = windex.create_in(str(tmp), schema())
@@ -198,7 +197,10 @@ def write_index(target: Path, records: Iterable[dict[str, Any]], terms: list[dic
     }), encoding="utf-8")
     if target.exists():
         shutil.rmtree(target)
-    os.replace(tmp, target)
+    try:
+        os.replace(tmp, target)
+    except OSError:  # another process finished the same index first: keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
     progress("search index", count, count, "done")
     return count
 

@@ -34,7 +34,7 @@ from search.analysis import Analysis, fold
 from search.engine import VectorEngine
 from search.facets import FacetTable
 from search.highlight import highlight
-from search.index import META_FILE, TERMS_FILE, index_dir, user_words
+from search.index import META_FILE, TERMS_FILE, build_index, index_dir, user_words
 from search.query import QueryBuilder, QueryError, Understood, Vocabulary
 from search.spelling import Speller
 
@@ -50,6 +50,10 @@ class Searcher:
 
     def __init__(self, kb: Any) -> None:
         path = index_dir(kb.gen_dir) if hasattr(kb, "gen_dir") else Path(kb)
+        if not windex.exists_in(str(path)) and hasattr(kb, "documents"):
+            # a generation built before the search stage existed: index it now (written
+            # aside and renamed into place, so a concurrent reader never sees half an index)
+            build_index(kb.gen_dir, kb.documents)
         if not windex.exists_in(str(path)):
             raise FileNotFoundError(
                 f"no search index in {path}; rebuild the knowledge base (minekb ingest or a fresh MINEKB_HOME)")

@@ -92,3 +92,20 @@ def test_ingested_document_is_searchable_in_the_new_generation_only(tmp_path):
     hits = exact(after)
     assert hits and "石墨烯尾矿" in hits[0]["text"]
     assert exact(before) == []   # a searcher already open keeps its generation
+
+
+def test_generation_without_an_index_gets_one_on_first_search(kb, tmp_path):
+    import shutil
+
+    from search import Searcher
+
+    gen = tmp_path / "gen"
+    shutil.copytree(kb.gen_dir, gen, ignore=shutil.ignore_patterns("index"))
+
+    class OldGeneration:  # a knowledge base built before the search stage existed
+        gen_dir = gen
+        documents = kb.documents
+
+    searcher = Searcher(OldGeneration())
+    assert searcher.doc_count == kb.searcher.doc_count
+    assert (gen / "index").is_dir()
