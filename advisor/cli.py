@@ -159,8 +159,9 @@ def cmd_advise(args: argparse.Namespace) -> int:
         adv.dumps({})         # the advisor is fully loaded before the workers fork …
         gc.collect()
         gc.freeze()           # … and its objects stay shared: the collector never touches (copies) them
+    sep = b",\n" if fmt == "json" else b"\n"
     batch = ParallelBatch(adv, dumps=_dumps_for(fmt, indent=single), workers=workers, as_of=as_of,
-                          explain=args.explain, weights=weights)
+                          explain=args.explain, weights=weights, sep=sep)
     progress = TerminalProgress()
     total = len(records)
     first = True
@@ -175,19 +176,21 @@ def cmd_advise(args: argparse.Namespace) -> int:
         write((",".join(CSV_COLUMNS) + "\n").encode())
     elif fmt == "json" and not single:
         write(b"[")
-    for n, (rec, data, err) in enumerate(batch.run(records), start=1):
-        if err is not None:
+    done = 0
+    for chunk, res in batch.run_chunks(records):
+        for n, err in res.errors:
             bad += 1
-            _report_error(rec.label(rec.raw), json.loads(err)["details"])
-        else:
+            _report_error(chunk[n].label(chunk[n].raw), json.loads(err)["details"])
+        if res.advised:
             if fmt == "json" and not single:
                 write(b"\n" if first else b",\n")
-            write(data)
+            write(res.payload)
             if fmt != "json" or single:
                 write(b"\n")
             first = False
+        done += res.size
         if total > 1:
-            progress("advise", n, total, rec.where)
+            progress("advise", done, total, chunk[-1].where)
     if fmt == "json" and not single:
         write(b"\n]\n")
     if raw is not None:
