@@ -25,7 +25,6 @@ from typing import Iterable, Iterator
 
 import jieba
 import zhconv
-from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
 jieba.setLogLevel(logging.WARNING)
@@ -216,49 +215,6 @@ class Analysis:
                                 if not piece.isascii():
                                     yield pos, piece
                 pos += 1
-
-
-class JiebaTokenizer(Tokenizer):
-    """Whoosh tokenizer over :class:`Analysis`, positions numbered word by word.
-
-    The index pickles this object in its schema, so it holds no jieba state;
-    ``search.index`` sets the analysis with :func:`use_analysis` before writing.
-    """
-
-    def __eq__(self, other):
-        return isinstance(other, JiebaTokenizer)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        analysis = current_analysis()
-        for pos, word in analysis.cached_tokens(value):
-            t.text = word
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = word
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = t.endchar = start_char
-            yield t
-
-
-_CURRENT: Analysis | None = None
-
-
-def use_analysis(analysis: Analysis) -> None:
-    """Make ``analysis`` the one the index tokenizer uses (set before indexing)."""
-    global _CURRENT
-    _CURRENT = analysis
-
-
-def current_analysis() -> Analysis:
-    global _CURRENT
-    if _CURRENT is None:
-        _CURRENT = Analysis()
-    return _CURRENT
 
 
 # ---------------------------------------------------------------- 文号 ----

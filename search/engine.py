@@ -1,13 +1,13 @@
-"""Vectorised query evaluation over the Whoosh index's postings.
+"""Vectorised query evaluation: BM25F over whole posting lists with numpy.
 
 Why not ``whoosh.Searcher.search``: Whoosh walks every matching posting in
 pure Python. Measured on 20,000 clauses, a broad query (矿山 生态修复, 5,000
 matches) took 130-150 ms even with block-quality skipping; the target is
-30 ms at 100,000 clauses. Here a term's postings are read block by block from
-the same index files (ids and term frequencies as arrays), BM25F is computed
-for the whole posting list at once with numpy, and AND/OR/NOT are boolean
-vector operations over one slot per clause. Whoosh stays the index of record
-(format, writer, stored fields, vocabulary); only evaluation moves.
+30 ms at 100,000 clauses. Here a term's posting list arrives as arrays (doc
+numbers, term frequencies) from the backend (``search.whoosh_backend``),
+BM25F is computed for the whole list at once, and AND / OR / NOT are set
+operations on sorted arrays or boolean vectors with one slot per clause. The
+query tree (``search.qtree``) and this module know no engine.
 
 Exact phrases are checked against ``phrases.txt``, written beside the index:
 the folded title, heading and text of every clause, one clause per line. One
@@ -22,12 +22,13 @@ import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from whoosh import query as Q
+
+from search.qtree import And, AndMaybe, AndNot, Node, Or, Phrase, Term
 
 PHRASES_FILE = "phrases.txt"
-SCORED_FIELDS = ("text", "heading", "title", "issuer_text", "concepts", "cited")
 B, K1 = 0.75, 1.2
 POSTINGS_CACHE = 4096   # posting lists kept decoded (a few MB at 100k clauses)
 
@@ -53,26 +54,24 @@ def phrase_regex(words: list[str]) -> re.Pattern[str]:
 
 
 class VectorEngine:
-    """Scores a Whoosh query tree for all clauses at once: (scores, mask) vectors."""
+    """Scores a query tree for all clauses at once, from a backend's posting lists."""
 
-    def __init__(self, searcher, index_path: Path) -> None:
-        self.searcher = searcher
-        self.reader = searcher.reader()
-        self.n = self.reader.doc_count_all()
-        self._leaf = len(list(self.reader.leaf_readers())) == 1
+    def __init__(self, backend: Any, index_path: Path, scored_fields: tuple[str, ...]) -> None:
+        self.backend = backend
+        self.n = backend.n
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self.lengths: dict[str, np.ndarray] = {}
         self.avgfl: dict[str, float] = {}
-        for f in SCORED_FIELDS:
-            if f in self.reader.schema and self.reader.schema[f].scorable:
-                self.lengths[f] = np.fromiter((self.reader.doc_field_length(d, f, 0) or 0 for d in range(self.n)),
-                                              dtype=np.float32, count=self.n)
-                self.avgfl[f] = float(searcher.avg_field_length(f) or 1.0)
-        text = (index_path / PHRASES_FILE).read_text(encoding="utf-8") if (index_path / PHRASES_FILE).exists() else ""
+        for f in scored_fields:
+            lengths = backend.field_lengths(f)
+            if lengths is not None:
+                self.lengths[f] = lengths
+                self.avgfl[f] = float(lengths.mean()) if self.n and lengths.mean() > 0 else 1.0
+        path = index_path / PHRASES_FILE
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
         self.phrase_text = text
-        ends = [m.start() for m in re.finditer("\n", text)]
-        self.line_ends = np.array(ends, dtype=np.int64)
+        self.line_ends = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
         self.line_starts = np.concatenate([[0], self.line_ends[:-1] + 1]).astype(np.int64)
 
     def clear_cache(self) -> None:
@@ -80,58 +79,15 @@ class VectorEngine:
         with self._lock:
             self._cache.clear()
 
-    # -- postings -------------------------------------------------------------
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Doc numbers and term frequencies of one term (decoded block by block, LRU-cached)."""
+        """Doc numbers and term frequencies of one term, LRU-cached (absent terms too)."""
         key = (field, text)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        empty = (np.empty(0, np.int64), np.empty(0, np.float32))
-        if field not in self.reader.schema:
-            return empty
-        try:
-            m = self.reader.postings(field, text)
-        except Exception:  # whoosh raises TermNotFound for an unknown term: remember the absence too
-            with self._lock:
-                self._cache[key] = empty
-            return empty
-        ids_parts, w_parts = [], []
-        if self._leaf and hasattr(m, "_read_data") and hasattr(m, "_lastblock") and not m._byteids:
-            # Whoosh 2.7 block layout: (delta-coded ids, weights as None | float | tuple, values).
-            # Re-base each block's first id on the previous block's last id, then one cumsum.
-            deltas: list[int] = []
-            weights: list[float] = []
-            last = 0
-            while m.is_active():
-                m._read_data()
-                block_ids, block_w, _ = m._data
-                n = m._blocklength
-                deltas.append(block_ids[0] - last)
-                deltas.extend(block_ids[1:n])
-                last = m._maxid
-                if block_w is None:
-                    weights.extend([1.0] * n)
-                elif isinstance(block_w, float):
-                    weights.extend([block_w] * n)
-                else:
-                    weights.extend(block_w)
-                if m._lastblock:
-                    break
-                m._next_block()
-            ids_parts = [np.cumsum(np.asarray(deltas, dtype=np.int64))]
-            w_parts = [np.asarray(weights, dtype=np.float32)]
-        else:  # several segments, or another codec: the generic (slower) walk
-            ids, ws = [], []
-            while m.is_active():
-                ids.append(m.id())
-                ws.append(m.weight())
-                m.next()
-            ids_parts, w_parts = [np.asarray(ids, np.int64)], [np.asarray(ws, np.float32)]
-        result = (np.concatenate(ids_parts) if ids_parts else empty[0],
-                  np.concatenate(w_parts) if w_parts else empty[1])
+        result = self.backend.postings(field, text)
         with self._lock:
             self._cache[key] = result
             if len(self._cache) > POSTINGS_CACHE:
@@ -154,20 +110,20 @@ class VectorEngine:
     # A result is Sparse (sorted doc ids + scores: single terms, ANDs of terms)
     # or Dense (a score and a mask per clause: ORs). Sparse keeps rare terms
     # cheap; Dense keeps wide ORs (a concept's ten labels in three fields) cheap.
-    def evaluate(self, q: Q.Query) -> "Sparse | Dense":
-        if isinstance(q, Q.Term):
-            return self.term(q.fieldname, q.text, q.boost)
-        if isinstance(q, Q.Phrase):
+    def evaluate(self, q: Node) -> "Sparse | Dense":
+        if isinstance(q, Term):
+            return self.term(q.field, q.text, q.boost)
+        if isinstance(q, Phrase):
             return self.phrase(q)
-        if isinstance(q, Q.Or):
+        if isinstance(q, Or):
             acc = Dense.empty(self.n)
-            for sub in q.subqueries:
+            for sub in q.parts:
                 acc.add(self.evaluate(sub))
             if q.boost != 1:
                 acc.score *= q.boost
             return acc
-        if isinstance(q, Q.And):
-            parts = [self.evaluate(sub) for sub in q.subqueries]
+        if isinstance(q, And):
+            parts = [self.evaluate(sub) for sub in q.parts]
             if not parts:
                 return Sparse.empty()
             parts.sort(key=lambda p: p.size())
@@ -175,19 +131,19 @@ class VectorEngine:
             for p in parts[1:]:
                 result = result.intersect(p)
             return result.scaled(q.boost)
-        if isinstance(q, Q.AndMaybe):
+        if isinstance(q, AndMaybe):
             base = self.evaluate(q.a).to_sparse()
             return base.add_where(self.evaluate(q.b)).scaled(q.boost)
-        if isinstance(q, Q.AndNot):
+        if isinstance(q, AndNot):
             base = self.evaluate(q.a).to_sparse()
             return base.without(self.evaluate(q.b))
         raise TypeError(f"query node not supported by the vector engine: {type(q).__name__}")
 
-    def phrase(self, q: Q.Phrase) -> "Sparse":
+    def phrase(self, q: Phrase) -> "Sparse":
         """Every word scored as a term, kept only in clauses where the words occur in sequence."""
         result: Sparse | None = None
         for w in q.words:
-            t = self.term(q.fieldname, w, q.boost)
+            t = self.term(q.field, w, q.boost)
             result = t if result is None else result.intersect(t)
         if result is None or not len(result.ids) or not len(self.line_ends):
             return result or Sparse.empty()

@@ -34,17 +34,12 @@ class FacetTable:
     _pairs: dict | None = None
 
     @classmethod
-    def load(cls, reader: Any, postings) -> "FacetTable":
-        """``postings(field, text) -> (ids, weights)`` reads one posting list."""
+    def load(cls, terms, postings, n: int) -> "FacetTable":
+        """``terms(field)`` lists a field's values, ``postings(field, value) -> (ids, tfs)`` reads one."""
         values: dict[str, dict[str, np.ndarray]] = {}
         for key, fieldname in FACET_FIELDS.items():
-            table: dict[str, np.ndarray] = {}
-            if fieldname in reader.schema:
-                for raw in reader.lexicon(fieldname):
-                    value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                    table[value] = postings(fieldname, value)[0]
-            values[key] = table
-        return cls(values, reader.doc_count_all())
+            values[key] = {value: postings(fieldname, value)[0] for value in terms(fieldname)}
+        return cls(values, n)
 
     def docs(self, key: str, value: str) -> np.ndarray:
         return self.values.get(key, {}).get(value, np.empty(0, np.int64))

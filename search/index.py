@@ -4,8 +4,9 @@
 generation folder after every ingest, so the index is always atomic with the
 corpus it was built from. The index holds everything a hit shows (text and
 document metadata are stored), so a searcher needs nothing but the folder.
+This module builds engine-neutral records; ``search.whoosh_backend`` writes them.
 
-Besides Whoosh's files the folder holds ``terms.json``: the ontology labels
+Besides the engine's files the folder holds ``terms.json``: the ontology labels
 (the jieba user dictionary and the synonym table) the index was cut with.
 Queries load that same snapshot, so query and index segmentation always agree
 even if the ontology changes later.
@@ -16,18 +17,13 @@ import json
 import os
 import shutil
 import time
-import warnings
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-with warnings.catch_warnings():  # whoosh-reloaded warns about an invalid escape at import
-    warnings.simplefilter("ignore")
-    from whoosh import index as windex
-    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-
 from corpus.model import Clause, Document
 from minekb.progress import Progress, null_progress
-from search.analysis import Analysis, JiebaTokenizer, doc_number_key, use_analysis
+from search import whoosh_backend as backend
+from search.analysis import Analysis, doc_number_key
 from search.engine import PHRASES_FILE, phrase_line
 
 INDEX_DIRNAME = "index"
@@ -48,33 +44,6 @@ FIELD_BOOSTS: dict[str, float] = {
     "text": 1.0, "heading": 1.5, "concepts": 2.0, "title": 0.5, "issuer_text": 0.5,
     "number_key": 8.0, "cited": 1.0,
 }
-
-
-def schema() -> Schema:
-    """The clause index. The tokenizer pickled into it holds no jieba state (see search.analysis)."""
-    zh = JiebaTokenizer()
-    return Schema(
-        clause_id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
-        # no positions: phrases are checked by search.engine against phrases.txt,
-        # which is exact and cheaper than Whoosh's per-posting position lists
-        text=TEXT(analyzer=zh, phrase=False, stored=True),
-        heading=TEXT(analyzer=zh, phrase=False, stored=True),
-        title=TEXT(analyzer=zh, phrase=False, stored=True),
-        issuer_text=TEXT(analyzer=zh, phrase=False),
-        concepts=KEYWORD(stored=True, commas=True, scorable=True),
-        number=STORED(),
-        number_key=ID(),
-        cited=KEYWORD(commas=True, scorable=True),
-        issuer=KEYWORD(stored=True, commas=True),
-        level=ID(stored=True),
-        region=ID(stored=True),
-        status=ID(stored=True),
-        ctype=ID(stored=True),
-        year=STORED(),          # shown in hits; filters and facets use the year_s keyword
-        year_s=ID(),
-        order=STORED(),
-    )
 
 
 def index_dir(gen_dir: Path) -> Path:
@@ -168,28 +137,26 @@ def write_index(target: Path, records: Iterable[dict[str, Any]], terms: list[dic
     started = time.perf_counter()
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
     tmp.mkdir(parents=True)
-    use_analysis(Analysis(user_words(terms)))
-    ix = windex.create_in(str(tmp), schema())
-    writer = ix.writer(limitmb=256)
+    analysis = Analysis(user_words(terms))
     count = 0
     progress("search index", 0, total, "")
-    lines = open(tmp / PHRASES_FILE, "w", encoding="utf-8")
-    try:
+
+    def counted(lines):
+        """Pass records to the engine, writing each clause's phrase line in the same order."""
+        nonlocal count
         for record in records:
-            writer.add_document(**record)
             lines.write(phrase_line(record["title"], record["heading"], record["text"]) + "\n")
             count += 1
             if count % 500 == 0 and count != total:
                 progress("search index", count, total, record["clause_id"])
-        writer.commit()
-        lines.close()
+            yield record
+
+    try:
+        with open(tmp / PHRASES_FILE, "w", encoding="utf-8") as lines:
+            backend.write(tmp, counted(lines), analysis)
     except BaseException:
-        lines.close()
-        writer.cancel()
-        ix.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    ix.close()
     (tmp / TERMS_FILE).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
     (tmp / META_FILE).write_text(json.dumps({
         "format": FORMAT_VERSION, "clauses": count,

@@ -22,10 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
-
 from search.analysis import STOPWORDS, Analysis, find_doc_numbers, fold
 from search.index import FIELD_BOOSTS
+from search.qtree import And, AndMaybe, AndNot, Node, Or, Phrase, Term
 
 MAX_QUERY_CHARS = 500
 TEXT_FIELDS = ("text", "heading", "title")
@@ -59,8 +58,8 @@ class Concept:
 class Understood:
     """What the parser made of a query."""
 
-    query: Q.Query | None                     # None: nothing searchable was typed
-    relaxed: Q.Query | None = None            # OR of the parts, tried when AND finds nothing
+    query: Node | None                     # None: nothing searchable was typed
+    relaxed: Node | None = None            # OR of the parts, tried when AND finds nothing
     marks: set[str] = field(default_factory=set)          # strings to highlight in clause text
     expanded_terms: list[str] = field(default_factory=list)
     implied_types: set[str] = field(default_factory=set)
@@ -146,19 +145,19 @@ class QueryBuilder:
         self.vocab = vocabulary
 
     # -- leaves ---------------------------------------------------------------
-    def _multi(self, words: list[str], phrase: bool, fields: tuple[str, ...] = TEXT_FIELDS) -> Q.Query:
+    def _multi(self, words: list[str], phrase: bool, fields: tuple[str, ...] = TEXT_FIELDS) -> Node:
         """One word or an exact word sequence, in any of ``fields``, boosted per field."""
         parts = []
         for f in fields:
             if len(words) == 1:
-                parts.append(Q.Term(f, words[0], boost=FIELD_BOOSTS[f]))
+                parts.append(Term(f, words[0], boost=FIELD_BOOSTS[f]))
             elif phrase:
-                parts.append(Q.Phrase(f, words, boost=FIELD_BOOSTS[f]))
+                parts.append(Phrase(f, tuple(words), boost=FIELD_BOOSTS[f]))
             else:
-                parts.append(Q.And([Q.Term(f, w) for w in words], boost=FIELD_BOOSTS[f]))
-        return Q.Or(parts)
+                parts.append(And([Term(f, w) for w in words], boost=FIELD_BOOSTS[f]))
+        return Or(parts)
 
-    def _words_query(self, words: list[str], u: Understood) -> Q.Query | None:
+    def _words_query(self, words: list[str], u: Understood) -> Node | None:
         """All words of a plain run must match; runs of single characters (unknown names) as phrases."""
         groups: list[list[str]] = []
         for w in words:
@@ -176,14 +175,14 @@ class QueryBuilder:
             u.words.append("".join(g))
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else Q.And(parts)
+        return parts[0] if len(parts) == 1 else And(parts)
 
-    def _concept_query(self, label: str, u: Understood) -> Q.Query:
+    def _concept_query(self, label: str, u: Understood) -> Node:
         """A label: the concept tag, or any of the concept's labels in the text."""
-        alts: list[Q.Query] = []
+        alts: list[Node] = []
         seen: set[str] = set()
         for concept in sorted(self.vocab.by_label.get(label, ())):
-            alts.append(Q.Term("concepts", concept, boost=FIELD_BOOSTS["concepts"]))
+            alts.append(Term("concepts", concept, boost=FIELD_BOOSTS["concepts"]))
             for other in [label, *self.vocab.labels_of.get(concept, [])]:
                 if other in seen:
                     continue
@@ -199,16 +198,16 @@ class QueryBuilder:
                 if other != label and other not in u.expanded_terms:
                     u.expanded_terms.append(other)
         u.words.append(label)
-        return Q.Or(alts)
+        return Or(alts)
 
     # -- parser ---------------------------------------------------------------
     def understand(self, raw: str) -> Understood:
         text = fold(_check(raw))
         u = Understood(query=None)
-        numbers: list[Q.Query] = []
+        numbers: list[Node] = []
         for start, end, keys in reversed(find_doc_numbers(text)):
-            numbers.insert(0, Q.Or([Q.Term("number_key", k, boost=FIELD_BOOSTS["number_key"]) for k in keys]
-                                   + [Q.Term("cited", k, boost=FIELD_BOOSTS["cited"]) for k in keys]))
+            numbers.insert(0, Or([Term("number_key", k, boost=FIELD_BOOSTS["number_key"]) for k in keys]
+                                   + [Term("cited", k, boost=FIELD_BOOSTS["cited"]) for k in keys]))
             u.doc_numbers.append(keys[-1] if len(keys) == 1 else keys[0])
             text = text[:start] + " " + text[end:]
         _balance(text)
@@ -226,9 +225,9 @@ class QueryBuilder:
         tokens = self._lex(text)
         pos = 0
 
-        def parse_or() -> tuple[list[Q.Query], list[Q.Query], list[Q.Query]]:
+        def parse_or() -> tuple[list[Node], list[Node], list[Node]]:
             nonlocal pos
-            alternatives: list[tuple[list[Q.Query], list[Q.Query], list[Q.Query]]] = [parse_and()]
+            alternatives: list[tuple[list[Node], list[Node], list[Node]]] = [parse_and()]
             while pos < len(tokens) and tokens[pos] == ("op", "OR"):
                 pos += 1
                 alternatives.append(parse_and())
@@ -236,9 +235,9 @@ class QueryBuilder:
                 return alternatives[0]
             ors = [_combine(m, o, n) for m, o, n in alternatives]
             ors = [q for q in ors if q is not None]
-            return ([Q.Or(ors)] if ors else []), [], []
+            return ([Or(ors)] if ors else []), [], []
 
-        def parse_and() -> tuple[list[Q.Query], list[Q.Query], list[Q.Query]]:
+        def parse_and() -> tuple[list[Node], list[Node], list[Node]]:
             nonlocal pos
             must, optional, must_not = [], [], []
             while pos < len(tokens) and tokens[pos] not in (("op", "OR"), ("rp", ")")):
@@ -272,11 +271,11 @@ class QueryBuilder:
         if not must and optional:
             # only intent words typed (激励): any clause of the implied kind, or with the word
             types = sorted(u.implied_types)
-            must = [Q.Or(optional + [Q.Term("ctype", t) for t in types])]
+            must = [Or(optional + [Term("ctype", t) for t in types])]
             optional = []
         u.query = _combine(must, optional, must_not)
         if len(must) > 1:
-            u.relaxed = _combine([Q.Or(must)], optional, must_not)
+            u.relaxed = _combine([Or(must)], optional, must_not)
         return u
 
     def _lex(self, text: str) -> list[tuple[str, str]]:
@@ -304,7 +303,7 @@ class QueryBuilder:
                 tokens.append(("phrase", phrase))
         return tokens
 
-    def _leaf(self, kind: str, value: str, labels: dict[int, str], u: Understood) -> tuple[Q.Query | None, bool]:
+    def _leaf(self, kind: str, value: str, labels: dict[int, str], u: Understood) -> tuple[Node | None, bool]:
         """A query for one token, and whether it is an intent word (optional, steers ranking)."""
         if kind == "label":
             label = labels[int(value)]
@@ -331,10 +330,10 @@ class QueryBuilder:
                     u.implied_types.update(INTENT_CUES[w])
                 content = [w for w in words if w not in INTENT_CUES]
                 q = self._words_query(content, u)
-                opt = Q.Or([self._multi([w], phrase=False) for w in cued])
+                opt = Or([self._multi([w], phrase=False) for w in cued])
                 for w in cued:
                     u.marks.add(w)
-                return (Q.AndMaybe(q, opt) if q is not None else opt), False
+                return (AndMaybe(q, opt) if q is not None else opt), False
         if cue:
             u.implied_types.update(cue)
             u.marks.add(value)
@@ -342,12 +341,12 @@ class QueryBuilder:
         return self._words_query(words, u), False
 
 
-def _combine(must: list[Q.Query], optional: list[Q.Query], must_not: list[Q.Query]) -> Q.Query | None:
+def _combine(must: list[Node], optional: list[Node], must_not: list[Node]) -> Node | None:
     if not must:
         return None
-    q: Q.Query = must[0] if len(must) == 1 else Q.And(must)
+    q: Node = must[0] if len(must) == 1 else And(must)
     if optional:
-        q = Q.AndMaybe(q, optional[0] if len(optional) == 1 else Q.Or(optional))
+        q = AndMaybe(q, optional[0] if len(optional) == 1 else Or(optional))
     if must_not:
-        q = Q.AndNot(q, must_not[0] if len(must_not) == 1 else Q.Or(must_not))
+        q = AndNot(q, must_not[0] if len(must_not) == 1 else Or(must_not))
     return q

@@ -20,17 +20,13 @@ from __future__ import annotations
 
 import json
 import threading
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from whoosh import index as windex
-
 from search.analysis import Analysis, fold
+from search import whoosh_backend as backend
 from search.engine import VectorEngine
 from search.facets import FacetTable
 from search.highlight import highlight
@@ -50,11 +46,11 @@ class Searcher:
 
     def __init__(self, kb: Any) -> None:
         path = index_dir(kb.gen_dir) if hasattr(kb, "gen_dir") else Path(kb)
-        if not windex.exists_in(str(path)) and hasattr(kb, "documents"):
+        if not backend.exists(path) and hasattr(kb, "documents"):
             # a generation built before the search stage existed: index it now (written
             # aside and renamed into place, so a concurrent reader never sees half an index)
             build_index(kb.gen_dir, kb.documents)
-        if not windex.exists_in(str(path)):
+        if not backend.exists(path):
             raise FileNotFoundError(
                 f"no search index in {path}; rebuild the knowledge base (minekb ingest or a fresh MINEKB_HOME)")
         self.path = path
@@ -63,11 +59,10 @@ class Searcher:
         self.vocabulary = Vocabulary(terms)
         self.analysis = Analysis(user_words(terms))
         self.builder = QueryBuilder(self.analysis, self.vocabulary)
-        self._index = windex.open_dir(str(path))
-        self._searcher = self._index.searcher()
+        self.index = backend.WhooshIndex(path)
         self._lock = threading.RLock()
-        self.engine = VectorEngine(self._searcher, path)
-        self.facets = FacetTable.load(self._searcher.reader(), self.engine.postings)
+        self.engine = VectorEngine(self.index, path, backend.SCORED_FIELDS)
+        self.facets = FacetTable.load(self.index.terms, self.engine.postings, self.engine.n)
         self.status_factor = np.full(self.engine.n, STATUS_FACTORS["unknown"], np.float32)
         for status, docs in self.facets.values["status"].items():
             self.status_factor[docs] = STATUS_FACTORS.get(status, STATUS_FACTORS["unknown"])
@@ -75,12 +70,11 @@ class Searcher:
 
     @property
     def doc_count(self) -> int:
-        return self._searcher.doc_count()
+        return self.engine.n
 
     def close(self) -> None:
         with self._lock:
-            self._searcher.close()
-            self._index.close()
+            self.index.close()
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, *, limit: int = 10, offset: int = 0,
@@ -136,7 +130,7 @@ class Searcher:
         if total > k:
             pos = np.argpartition(-final, k - 1)[:k]
         pos = pos[np.lexsort((ids[pos], -final[pos]))][offset:k]   # best first, ties in reading order
-        hits = [self._hit(self._searcher.stored_fields(int(ids[p])), float(final[p]), u) for p in pos]
+        hits = [self._hit(self.index.stored(int(ids[p])), float(final[p]), u) for p in pos]
         return ids, total, hits
 
     def _hit(self, fields: dict[str, Any], score: float, u: Understood) -> dict[str, Any]:
@@ -167,7 +161,7 @@ class Searcher:
         with self._lock:
             if self._speller is None:
                 extra = [w for label in self.vocabulary.by_label for w in {label, *label.split()}]
-                self._speller = Speller.from_reader(self._searcher.reader(), "text", extra)
+                self._speller = Speller.from_frequencies(self.index.doc_frequencies("text"), extra)
             return self._speller
 
     def did_you_mean(self, query: str, u: Understood, filters: dict[str, Any] | None) -> str | None:

@@ -10,7 +10,7 @@ Candidates are ranked by how many clauses contain them.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Iterable
 
 
 class Speller:
@@ -24,12 +24,9 @@ class Speller:
                 self.deletes.setdefault(variant, []).append(word)
 
     @classmethod
-    def from_reader(cls, reader: Any, fieldname: str, extra: Iterable[str] = ()) -> "Speller":
-        vocab: dict[str, int] = {}
-        for raw, info in reader.iter_field(fieldname):
-            word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            if len(word) >= 2 and not word.isdigit():
-                vocab[word] = info.doc_frequency()
+    def from_frequencies(cls, frequencies: dict[str, int], extra: Iterable[str] = ()) -> "Speller":
+        """The index vocabulary (word -> clauses containing it) plus ``extra`` words (label words)."""
+        vocab = {w: df for w, df in frequencies.items() if len(w) >= 2 and not w.isdigit()}
         for word in extra:
             vocab.setdefault(word, 1)
         return cls(vocab)

@@ -214,7 +214,7 @@ def test_postings_decoded_in_blocks_match_whoosh_and_facets_match_a_recount(tmp_
                    text=text, type=("incentive" if i % 5 == 0 else "measure"))])
     write_index(tmp_path / "index", iter_records(docs), [])
     s = Searcher(tmp_path / "index")
-    reader = s._searcher.reader()
+    reader = s.index.reader
     ours, _ = s.engine.postings("text", "矿山")
     assert list(ours) == list(reader.postings("text", "矿山").all_ids()) and len(ours) == 300
     r = s.search("光伏", limit=100)
