@@ -111,6 +111,7 @@ class PrecedentFinder:
         self._sources: dict[str, list[dict[str, Any]]] = {}
         self._seed_refs: dict[str, list[str]] = {}
         self._refs: dict[str, Any] = {}
+        self._dicts: dict[int, tuple[list, dict[int, float]]] = {}
         self._columns: dict[tuple, list[tuple[int, float]]] = {}
         for c in self.cases:
             clause_ids = [s for s in c.sources if "~" in s]
@@ -130,6 +131,12 @@ class PrecedentFinder:
             if len(self._columns) < 50_000:
                 self._columns[ck] = col
         return col
+
+    def _as_dict(self, col: list[tuple[int, float]]) -> dict[int, float]:
+        hit = self._dicts.get(id(col))
+        if hit is None or hit[0] is not col:
+            hit = self._dicts[id(col)] = (col, dict(col))
+        return hit[1]
 
     def find(self, profile: dict[str, Any], limit: int = 3, minimum: float = 0.2,
              refs: bool = False) -> list[dict[str, Any]]:
@@ -157,12 +164,13 @@ class PrecedentFinder:
                 if s >= minimum:
                     scored.append((s, i))
         scored.sort(key=lambda t: (-t[0], t[1]))
+        matched = [(k, self._as_dict(col)) for k, col in used] if scored else []
         out = []
         for s, i in scored[:limit]:
             c = self.cases[i]
             item = {"name": c.name, "similarity": round(s, 3), "utilization_zh": c.utilization_zh,
                     "id": c.id, "place": c.place, "became": c.became,
-                    "matched": {k: round(s2, 2) for k, col in used for j, s2 in col if j == i}}
+                    "matched": {k: round(m[i], 2) for k, m in matched if i in m}}
             if self._sources.get(c.id):
                 item["sources"] = self._refs[c.id] if refs and c.id in self._refs else self._sources[c.id]
             if self._seed_refs.get(c.id):
