@@ -135,7 +135,9 @@ class PrecedentFinder:
     def _as_dict(self, col: list[tuple[int, float]]) -> dict[int, float]:
         hit = self._dicts.get(id(col))
         if hit is None or hit[0] is not col:
-            hit = self._dicts[id(col)] = (col, dict(col))
+            hit = (col, dict(col))
+            if len(self._dicts) < 50_000:
+                self._dicts[id(col)] = hit
         return hit[1]
 
     def find(self, profile: dict[str, Any], limit: int = 3, minimum: float = 0.2,
