@@ -65,6 +65,8 @@ class SourceResolver:
         key = tuple(clause_ids)
         hit = self._many.get(key)
         if hit is None:
+            if not key:
+                raise UnresolvedSourceError(f"{cited_by or 'a reason'} cites no clause; every reason needs one")
             hit = [self.source(cid, cited_by) for cid in dict.fromkeys(key)]
             self._many[key] = hit
         return hit

@@ -205,3 +205,10 @@ def test_the_fast_batch_json_is_exactly_the_advice(adv):
                "had_mining_license": True}, {"id": "b", "control_zones": ["ecological_redline"]}):
         fast = json.loads(adv.dumps(adv.advise(p, for_json=True)))
         assert fast == json.loads(json.dumps(adv.advise(p)))
+
+
+def test_a_reason_without_any_clause_is_an_error():
+    from advisor.provenance import SourceResolver
+
+    with pytest.raises(UnresolvedSourceError, match="cites no clause"):
+        SourceResolver(FakeKB(FAKE_CLAUSES)).sources([], cited_by="rule x")
