@@ -97,6 +97,7 @@ def clause_record(doc: Document, clause: Clause) -> dict[str, Any]:
         "status": effective_status(doc, clause),
         "ctype": clause.type or "background",
         "order": clause.order,
+        "dates": {"issued": doc.issued, "in_force_from": doc.in_force_from, "in_force_until": doc.in_force_until},
     }
     key = doc_number_key(doc.number)
     if key:

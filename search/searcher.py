@@ -153,6 +153,7 @@ class Searcher:
             "level": fields.get("level") or "",
             "region": fields.get("region") or "",
             "year": fields.get("year"),
+            **(fields.get("dates") or {}),
             "concepts": [c for c in (fields.get("concepts") or "").split(",") if c],
         }
 

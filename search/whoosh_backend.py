@@ -76,6 +76,7 @@ def schema() -> Schema:
         status=ID(stored=True),
         ctype=ID(stored=True),
         year=STORED(),          # shown in hits; filters and facets use the year_s keyword
+        dates=STORED(),         # issued / in force from / until, shown in hits
         year_s=ID(),
         order=STORED(),
     )

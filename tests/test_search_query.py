@@ -28,6 +28,11 @@ def test_hit_has_the_contract_shape(searcher):
     assert isinstance(hit["score"], float)
 
 
+def test_hit_carries_the_document_dates_and_status(searcher):
+    hit = searcher.search("封禁")["hits"][0]
+    assert (hit["issued"], hit["year"], hit["status"], hit["level"]) == ("2021-04-01", 2021, "in_force", "provincial")
+
+
 def test_document_without_number_reports_null_number(searcher):
     hit = searcher.search("封禁")["hits"][0]
     assert hit["clause_id"] == "bj-plan-2021~art_1"
