@@ -96,4 +96,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run through the imported module, not this __main__ copy, so that the
+    # CLIError the stages raise is the class caught here.
+    from minekb.cli import main as _main
+
+    sys.exit(_main())

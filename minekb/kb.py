@@ -124,9 +124,12 @@ def bundle_fingerprint() -> str:
     from minekb import __version__
 
     digest = hashlib.sha256(__version__.encode())
-    for root in (BUNDLED_CORPUS, ONTOLOGY_DIR):
+    # The builders' own code counts too: a changed parser or index format must not
+    # leave a generation its readers can no longer open (a pickled analyser, say).
+    roots = (BUNDLED_CORPUS, ONTOLOGY_DIR, REPO_ROOT / "corpus", REPO_ROOT / "search")
+    for root in roots:
         for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in (".md", ".yaml", ".yml", ".json", ".ttl", ".txt"):
+            if path.is_file() and path.suffix in (".md", ".yaml", ".yml", ".json", ".ttl", ".txt", ".py"):
                 digest.update(f"{root.name}/{path.relative_to(root)}".encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -165,8 +168,8 @@ def build(home: KnowledgeBaseHome | None = None, progress: Progress | None = Non
 def refresh_bundled(home: KnowledgeBaseHome, progress: Progress | None = None) -> Path:
     """Bring a home built from older bundled knowledge up to date, keeping what users ingested.
 
-    Bundled documents are re-ingested (changed ones replaced), bundled documents
-    that no longer exist are removed, and the derived artifacts rebuilt — all in
+    Every bundled document is re-parsed (the parser may have changed too), bundled
+    documents that no longer exist are removed, and the derived artifacts rebuilt — all in
     a new generation swapped in atomically like any ingest.
     """
     from corpus import store
@@ -178,7 +181,8 @@ def refresh_bundled(home: KnowledgeBaseHome, progress: Progress | None = None) -
         bundled_root = BUNDLED_CORPUS.resolve()
         for doc_id, entry in list(manifest.items()):
             origin = Path(entry.get("path") or "")
-            if origin.is_absolute() and origin.resolve().is_relative_to(bundled_root) and not origin.exists():
+            if origin.is_absolute() and origin.resolve().is_relative_to(bundled_root):
+                # re-parse every bundled document (the parser may have changed); drop the vanished
                 store.remove_document(gen, doc_id)
                 del manifest[doc_id]
         store.save_manifest(gen, manifest)
