@@ -93,11 +93,13 @@ class Collector:
         """The engine's conclusions, one item per concluded value (the hot path of a batch)."""
         sections = self.sections
         reason_of = self._reason_of
+        last_rule, last_text, reason = None, None, None   # a rule's conclusions come together: one reason
         for c in conclusions:
             items = sections.get(c.kind)
             if items is None:
                 items = sections[c.kind] = {}
             value = c.value
+            rule_id = c.rule_id
             for v in (value if type(value) in (list, tuple) else (value,)):
                 item = items.get(v)
                 if item is None:
@@ -105,9 +107,12 @@ class Collector:
                 if c.weight is not None:
                     item.weights.append(c.weight)
                 rules = item.rules
-                if c.rule_id not in rules:
-                    rules.add(c.rule_id)
-                    item.reasons.append(reason_of(c.rule_id, c.explanation_zh or "", c.sources))
+                if rule_id not in rules:
+                    rules.add(rule_id)
+                    if rule_id != last_rule or c.explanation_zh is not last_text:
+                        last_rule, last_text = rule_id, c.explanation_zh
+                        reason = reason_of(rule_id, c.explanation_zh or "", c.sources)
+                    item.reasons.append(reason)
 
     def add(self, f: Finding) -> None:
         items = self.sections.setdefault(f.kind, {})
