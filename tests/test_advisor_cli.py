@@ -154,3 +154,9 @@ def test_entropy_weights_option_weighs_the_batch_by_its_own_spread(tmp_path, cap
     assert {p["method"] for p in pots} == {"entropy"}
     weights = pots[0]["factors"]
     assert max(weights, key=lambda f: weights[f]["weight"]) == "space"   # the only factor that varies
+
+
+def test_bench_advise_runs_the_real_command_and_prints_its_figures(capsys):
+    code, out, err = _run(capsys, "bench", "advise", "--n", "40", "--latency-n", "20")
+    assert code == 0, err
+    assert "mines/s" in out and "p95" in out and "40 mines end to end" in out
