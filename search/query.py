@@ -158,7 +158,13 @@ class QueryBuilder:
         return Or(parts)
 
     def _words_query(self, words: list[str], u: Understood) -> Node | None:
-        """All words of a plain run must match; runs of single characters (unknown names) as phrases."""
+        """All words of a plain run must match, with two exceptions that jieba's cut calls for.
+
+        * Runs of single characters (an unknown name: 寻乌 → 寻|乌) must appear in sequence.
+        * A lone character left beside a longer word (稀土矿山 → 稀土矿|山) is the stub of a
+          compound the dictionary lacks; requiring it alone would demand 山 anywhere and miss
+          稀土矿区, so it only adds to the score, as does the whole run in sequence.
+        """
         groups: list[list[str]] = []
         for w in words:
             single = len(w) == 1 and not w.isascii()
@@ -166,16 +172,23 @@ class QueryBuilder:
                 groups[-1].append(w)
             else:
                 groups.append([w])
-        parts = []
+        has_long = any(len(g) == 1 and len(g[0]) > 1 for g in groups)
+        parts, optional = [], []
         for g in groups:
             if len(g) == 1 and g[0] in STOPWORDS and len(groups) > 1:
                 continue
-            parts.append(self._multi(g, phrase=True))
-            u.marks.add("".join(g))
-            u.words.append("".join(g))
+            stub = len(g) == 1 and len(g[0]) == 1 and not g[0].isascii() and has_long
+            (optional if stub else parts).append(self._multi(g, phrase=True))
+            if not stub:
+                u.marks.add("".join(g))
+                u.words.append("".join(g))
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else And(parts)
+        q = parts[0] if len(parts) == 1 else And(parts)
+        if optional:
+            u.marks.add("".join(words))
+            q = AndMaybe(q, Or(optional + [self._multi(words, phrase=True)]))
+        return q
 
     def _concept_query(self, label: str, u: Understood) -> Node:
         """A label: the concept tag, or any of the concept's labels in the text."""
@@ -218,7 +231,7 @@ class QueryBuilder:
         for start, end, label in self.vocab.find(text):
             if any(ps <= start < pe for ps, pe in protected):
                 continue
-            pieces.append(text[last:start] + f" \x00{len(labels_in_order)}\x00 ")
+            pieces.append(text[last:start] + f"\x00{len(labels_in_order)}\x00")
             labels_in_order[len(labels_in_order)] = label
             last = end
         text = "".join(pieces) + text[last:]
@@ -289,7 +302,12 @@ class QueryBuilder:
                 tokens.append(("label", m.group("label")))
             elif m.group("word") is not None:
                 word = m.group("word")
-                if word in _OPERATOR_WORDS or word.upper() in ("OR", "AND", "NOT"):
+                beside_label = text[m.start("word") - 1:m.start("word")] == "\x00" or \
+                    text[m.end("word"):m.end("word") + 1] == "\x00"
+                if beside_label and len(word) == 1 and not word.isascii():
+                    # 稀土矿山 → label 稀土矿 + 山: the stub of a compound, not a word of its own
+                    tokens.append(("stub", word))
+                elif word in _OPERATOR_WORDS or word.upper() in ("OR", "AND", "NOT"):
                     tokens.append(("op", _OPERATOR_WORDS.get(word, word.upper())))
                 elif word.startswith("-") and len(word) > 1:
                     tokens.append(("op", "NOT"))
@@ -311,6 +329,8 @@ class QueryBuilder:
             if cue:
                 u.implied_types.update(cue)
             return self._concept_query(label, u), False
+        if kind == "stub":
+            return self._multi([value], phrase=False), True
         if kind == "phrase":
             words = self.analysis.words(value)
             if not words:

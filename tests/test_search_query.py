@@ -50,6 +50,11 @@ def test_indicator_trading_finds_indicator_transfer(searcher):
     assert "cn-mnr-2019-6~art_1" in ids(searcher.search("指标交易"))
 
 
+def test_a_lone_character_beside_a_label_does_not_have_to_match_alone(searcher):
+    # 湿地公园群: jieba leaves 群 as a stub of an unknown compound
+    assert "jx-regulation-2022~art_1" in ids(searcher.search("湿地公园群"))
+
+
 def test_traditional_characters_are_folded(searcher):
     assert "jx-regulation-2022~art_1" in ids(searcher.search("礦山公園"))
 
