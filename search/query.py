@@ -64,7 +64,6 @@ class Understood:
     expanded_terms: list[str] = field(default_factory=list)
     implied_types: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)       # plain words typed (for did-you-mean)
-    doc_numbers: list[str] = field(default_factory=list)
 
 
 class Vocabulary:
@@ -221,7 +220,6 @@ class QueryBuilder:
         for start, end, keys in reversed(find_doc_numbers(text)):
             numbers.insert(0, Or([Term("number_key", k, boost=FIELD_BOOSTS["number_key"]) for k in keys]
                                    + [Term("cited", k, boost=FIELD_BOOSTS["cited"]) for k in keys]))
-            u.doc_numbers.append(keys[-1] if len(keys) == 1 else keys[0])
             text = text[:start] + " " + text[end:]
         _balance(text)
         # labels inside quotes stay literal: protect quoted spans from label detection
