@@ -45,6 +45,10 @@ class SourceResolver:
             "issuer": doc.issuer,
             "clause_id": clause.id,
             "clause_text": clause.text,
+            # optional fields beyond the contract: whether the document's facts are
+            # confirmed (facts.md "U" facts are not), and its in-force status
+            "verified": bool(doc.verified),
+            "doc_status": doc.status,
         }
         self._one[clause_id] = hit
         return hit

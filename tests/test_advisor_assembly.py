@@ -212,3 +212,4 @@ def test_a_reason_without_any_clause_is_an_error():
 
     with pytest.raises(UnresolvedSourceError, match="cites no clause"):
         SourceResolver(FakeKB(FAKE_CLAUSES)).sources([], cited_by="rule x")
+
