@@ -10,8 +10,19 @@ on plain data, so another engine can replace Whoosh behind the same interface
 """
 from __future__ import annotations
 
-from search.index import build_index
-from search.query import QueryError
-from search.searcher import Searcher
+import importlib
+from typing import Any
 
 __all__ = ["Searcher", "QueryError", "build_index"]
+
+# Imported on first use (PEP 562): `minekb <any command>` imports search.cli,
+# and must not pay for jieba, Whoosh and numpy unless it searches.
+_LAZY = {"Searcher": "search.searcher", "QueryError": "search.query", "build_index": "search.index"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'search' has no attribute {name!r}")

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # Flask is imported when an app is built, not when `minekb` starts
+    from flask import Flask
 
 __all__ = ["create_app", "DEFAULT_SETTINGS"]
 
@@ -35,7 +36,7 @@ DEFAULT_SETTINGS: dict[str, tuple[Any, str]] = {
 }
 
 
-def create_app(kb: Any, config: dict[str, Any] | None = None) -> Flask:
+def create_app(kb: Any, config: dict[str, Any] | None = None) -> "Flask":
     """Build the application for knowledge base ``kb`` (a ``minekb.kb.KnowledgeBase``).
 
     ``SECRET_KEY`` and ``MINEKB_ADMIN_TOKEN`` come from ``config`` or the
@@ -43,6 +44,8 @@ def create_app(kb: Any, config: dict[str, Any] | None = None) -> Flask:
     opened before a restart then need reloading); without an admin token the
     ingest endpoints stay closed. No secret has a default in code.
     """
+    from flask import Flask
+
     from webui import api, errors, helpers, i18n, ingest, pages_advice, pages_browse, pages_search, security, sparql
     from webui.state import KBState
 
