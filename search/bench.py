@@ -1,6 +1,6 @@
 """``minekb bench search``: ranking quality on the judged queries, and speed at scale.
 
-Quality: every query of ``bench/search/judged.yaml`` (relevant clauses marked
+Quality: every query of ``bench/search-judged.yaml`` (relevant clauses marked
 by hand) is run through minekb's Searcher and through the SQLite FTS5 trigram
 baseline (``search.baseline``) over the same clauses; P@5, MRR and nDCG@10 are
 averaged over the queries. The knowledge base is built fresh in a temporary
@@ -27,7 +27,7 @@ from minekb.cli import CLIError
 from minekb.progress import TerminalProgress
 
 REPO = Path(__file__).resolve().parent.parent
-JUDGED = REPO / "bench" / "search" / "judged.yaml"
+JUDGED = REPO / "bench" / "search-judged.yaml"
 
 
 # ------------------------------------------------------------------ metrics --

@@ -29,11 +29,11 @@ def register(subparsers) -> None:
 def register_bench(bench_subparsers) -> None:
     p = bench_subparsers.add_parser(
         "search", help="P@5, MRR, nDCG@10 on the judged queries vs SQLite FTS5; build and latency at scale",
-        description="Evaluate search on the judged query set (bench/search/judged.yaml) against a SQLite FTS5 "
+        description="Evaluate search on the judged query set (bench/search-judged.yaml) against a SQLite FTS5 "
                     "trigram baseline over the same clauses, then replicate the corpus to --scale clauses and "
                     "print build time, index size and p50/p95 query latency for both.")
     p.add_argument("--scale", type=int, default=100_000, help="clauses in the scale index (default 100000; 0 skips)")
-    p.add_argument("--judged", help="judged query file (default: bench/search/judged.yaml)")
+    p.add_argument("--judged", help="judged query file (default: bench/search-judged.yaml)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--verbose", action="store_true", help="print every query's figures")
     p.set_defaults(func=cmd_bench)
