@@ -43,9 +43,23 @@ def wants_json() -> bool:
     """API and SPARQL paths, ``?format=json`` and clients that prefer JSON get JSON errors."""
     if request.path.startswith("/api/") or request.args.get("format") == "json":
         return True
-    if request.path.startswith("/sparql") and not _prefers_html():
-        return True
+    if request.path.startswith("/sparql"):
+        return not html_asked_for()
     return not _prefers_html()
+
+
+DATA_TYPES = ("application/sparql-results+json", "application/json", "text/csv", "application/n-triples")
+
+
+def html_asked_for() -> bool:
+    """True only when the client ranks HTML above every data type (a browser does; curl's ``*/*``
+    and a SPARQL client sending no Accept header get data), or asks ``?format=html``."""
+    if request.args.get("format") == "html":
+        return True
+    accept = request.accept_mimetypes
+    if not accept.provided:
+        return False
+    return accept.quality("text/html") > max(accept.quality(m) for m in DATA_TYPES)
 
 
 def _prefers_html() -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from webui.errors import APIError, detail
+from webui.errors import APIError, detail, html_asked_for
 from webui.state import current_kb
 
 bp = Blueprint("sparql", __name__)
@@ -64,11 +64,7 @@ def _query_text() -> str | None:
 
 
 def _wants_html() -> bool:
-    if request.args.get("format") == "html":
-        return True
-    best = request.accept_mimetypes.best_match(
-        ["text/html", "application/sparql-results+json", "application/json", "text/csv"])
-    return best == "text/html"
+    return html_asked_for()
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
