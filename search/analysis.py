@@ -159,6 +159,22 @@ class Analysis:
             return list(hit)
         return self._words(text)
 
+    def parts(self, word: str) -> list[str]:
+        """The dictionary words a compound word is made of (土石料出售 → 土石料, 出售), or [] when it
+        has no cut into words of two or more characters other than itself."""
+        if word.isascii() or len(word) < 4:
+            return []
+        dag = self.seg.get_DAG(word)
+        dag[0] = [e for e in dag[0] if e != len(word) - 1] or [0]
+        route: dict[int, tuple[float, int]] = {}
+        self.seg.calc(word, dag, route)
+        out, x = [], 0
+        while x < len(word):
+            y = route[x][1] + 1
+            out.append(word[x:y])
+            x = y
+        return out if len(out) > 1 and all(len(w) > 1 for w in out) else []
+
     def _words(self, text: str) -> list[str]:
         out: list[str] = []
         for chunk in self._chunks(text):

@@ -28,6 +28,9 @@ from minekb.progress import TerminalProgress
 
 REPO = Path(__file__).resolve().parent.parent
 JUDGED = REPO / "bench" / "search-judged.yaml"
+# Judged like JUDGED but never looked at while tuning: reported on its own line, so
+# a change that only fits the main set shows up as a gap between the two.
+HELDOUT = REPO / "bench" / "search-heldout.yaml"
 
 
 # ------------------------------------------------------------------ metrics --
@@ -173,12 +176,15 @@ def run_bench(args) -> int:
     from search.index import iter_records
 
     judged = load_judged(Path(args.judged) if args.judged else JUDGED)
+    heldout_path = getattr(args, "heldout", None)
+    heldout_path = Path(heldout_path) if heldout_path else (None if args.judged else HELDOUT)
+    heldout = load_judged(heldout_path) if heldout_path and heldout_path.is_file() else []
     seeds = Path(os.environ.get("MINEKB_SEEDS", REPO.parent / "shared" / "seeds"))
     progress = TerminalProgress()
     with tempfile.TemporaryDirectory(prefix="minekb-bench-search-") as tmp:
         work = Path(tmp)
         kb, kb_seconds = build_bench_kb(work / "home", seeds if seeds.is_dir() else None)
-        missing = sorted({c for q in judged for c in q["relevant"] if kb.clause(c) is None})
+        missing = sorted({c for q in judged + heldout for c in q["relevant"] if kb.clause(c) is None})
         if missing:
             raise CLIError(f"the judged set names {len(missing)} clause ids not in the knowledge base "
                            f"(first: {', '.join(missing[:5])}); re-judge against `minekb docs`/`minekb show`")
@@ -195,10 +201,23 @@ def run_bench(args) -> int:
         }
         if args.verbose:
             report["per_query"] = [{**m, "fts5": {k: b[k] for k in METRICS}} for m, b in zip(mine_q, base_q)]
+        if heldout:
+            h_mine, h_mine_q = evaluate(heldout, lambda q: [h["clause_id"] for h in searcher.search(q, limit=10)["hits"]])
+            h_base, h_base_q = evaluate(heldout, lambda q: fts.search(q, limit=10))
+            report["heldout"] = {"file": str(heldout_path), "queries": len(heldout), "minekb": h_mine, "fts5": h_base}
+            if args.verbose:
+                report["heldout"]["per_query"] = [{**m, "fts5": {k: b[k] for k in METRICS}}
+                                                  for m, b in zip(h_mine_q, h_base_q)]
         if args.scale:
             report["scale"] = scale_figures(kb, judged, args.scale, work, progress)
     print_report(report, args.json)
     return 0
+
+
+def print_per_query(rows: list[dict[str, Any]]) -> None:
+    for q in rows:
+        print(f"  {q['id']:5} {q['kind']:11} P@5 {q['P@5']:.2f} MRR {q['MRR']:.2f} nDCG {q['nDCG@10']:.2f} | "
+              f"FTS5 {q['fts5']['P@5']:.2f} {q['fts5']['MRR']:.2f} {q['fts5']['nDCG@10']:.2f}  {q['query']}")
 
 
 def print_report(report: dict[str, Any], as_json: bool) -> None:
@@ -215,9 +234,14 @@ def print_report(report: dict[str, Any], as_json: bool) -> None:
     sl = report["small_latency"]
     print(f"latency on this KB: minekb p50 {sl['minekb']['p50_ms']:.1f} ms / p95 {sl['minekb']['p95_ms']:.1f} ms; "
           f"FTS5 p50 {sl['fts5']['p50_ms']:.1f} ms / p95 {sl['fts5']['p95_ms']:.1f} ms")
-    for q in report.get("per_query", []):
-        print(f"  {q['id']:5} {q['kind']:11} P@5 {q['P@5']:.2f} MRR {q['MRR']:.2f} nDCG {q['nDCG@10']:.2f} | "
-              f"FTS5 {q['fts5']['P@5']:.2f} {q['fts5']['MRR']:.2f} {q['fts5']['nDCG@10']:.2f}  {q['query']}")
+    print_per_query(report.get("per_query", []))
+    h = report.get("heldout")
+    if h:
+        print(f"\nheld-out queries: {h['queries']} ({Path(h['file']).name}; never used for tuning)")
+        print(f"{'':14}{'minekb':>10}{'FTS5':>10}")
+        for name in METRICS:
+            print(f"{name:14}{h['minekb'][name]:10.3f}{h['fts5'][name]:10.3f}")
+        print_per_query(h.get("per_query", []))
     s = report.get("scale")
     if s:
         print(f"\nscale: {s['clauses']} clauses")

@@ -34,6 +34,8 @@ def register_bench(bench_subparsers) -> None:
                     "print build time, index size and p50/p95 query latency for both.")
     p.add_argument("--scale", type=int, default=100_000, help="clauses in the scale index (default 100000; 0 skips)")
     p.add_argument("--judged", help="judged query file (default: bench/search-judged.yaml)")
+    p.add_argument("--heldout", help="held-out judged file, reported separately (default: bench/search-heldout.yaml "
+                                     "unless --judged is given)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--verbose", action="store_true", help="print every query's figures")
     p.set_defaults(func=cmd_bench)

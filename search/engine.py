@@ -117,8 +117,17 @@ class VectorEngine:
             return self.phrase(q)
         if isinstance(q, Or):
             acc = Dense.empty(self.n)
+            best = np.zeros(self.n, np.float32) if q.tie is not None else None
             for sub in q.parts:
-                acc.add(self.evaluate(sub))
+                r = self.evaluate(sub)
+                acc.add(r)
+                if best is not None:
+                    if isinstance(r, Dense):
+                        np.maximum(best, r.score, out=best)
+                    elif len(r.ids):
+                        best[r.ids] = np.maximum(best[r.ids], r.scores)
+            if best is not None:
+                acc.score = best + np.float32(q.tie) * (acc.score - best)
             if q.boost != 1:
                 acc.score *= q.boost
             return acc

@@ -35,8 +35,13 @@ class And:
 
 @dataclass
 class Or:
+    """Any of the parts. Scores add up; with ``tie`` set, the best part counts and every other
+    matching part adds ``tie`` times its score (a dis-max: alternative spellings of one thing
+    are evidence once, not once per spelling; OpenSearch ``dis_max`` with ``tie_breaker``)."""
+
     parts: list["Node"] = field(default_factory=list)
     boost: float = 1.0
+    tie: float | None = None
 
 
 @dataclass

@@ -27,6 +27,15 @@ from search.index import FIELD_BOOSTS
 from search.qtree import And, AndMaybe, AndNot, Node, Or, Phrase, Term
 
 MAX_QUERY_CHARS = 500
+# A concept's labels found in a clause count once (the best one, plus LABEL_TIE of each
+# other), and an alternative label the user did not type weighs EXPANSION_WEIGHT of the
+# one they did: 太阳能发电 still finds 光伏, but a clause that says 太阳能发电 comes first.
+# The concept's preferred labels (its name, in zh and en) weigh as much as what was typed:
+# wetland park → 湿地公园 is a translation, wetland park → 湿地 a broader word.
+EXPANSION_WEIGHT = 0.6
+LABEL_TIE = 0.3
+# A compound label's words found apart (土石料出售: 土石料 … 出售) weigh PARTS_WEIGHT of the label.
+PARTS_WEIGHT = 0.5
 TEXT_FIELDS = ("text", "heading", "title")
 SYNONYM_FIELDS = ("text", "heading")
 
@@ -72,11 +81,14 @@ class Vocabulary:
     def __init__(self, terms: list[dict[str, str]]) -> None:
         self.by_label: dict[str, set[str]] = {}
         self.labels_of: dict[str, list[str]] = {}
+        self.preferred: set[tuple[str, str]] = set()     # (concept, label): the concept's own name
         for t in terms:
             label = fold(t["text"]).strip()
             if len(label) < 2 or (label.isascii() and len(label) < 3):
                 continue
             self.by_label.setdefault(label, set()).add(t["concept"])
+            if t.get("kind") == "pref":
+                self.preferred.add((t["concept"], label))
             labels = self.labels_of.setdefault(t["concept"], [])
             if label not in labels:
                 labels.append(label)
@@ -190,11 +202,19 @@ class QueryBuilder:
         return q
 
     def _concept_query(self, label: str, u: Understood) -> Node:
-        """A label: the concept tag, or any of the concept's labels in the text."""
+        """A label: the concept tag, or any of the concept's labels in the text.
+
+        The labels are alternatives, not separate evidence: the best-matching one counts
+        (dis-max, ``LABEL_TIE`` for the others), so a clause naming five of a concept's fifteen
+        labels does not outrank one that uses the word the user typed. A label the user did not
+        type is a synonym and weighs ``EXPANSION_WEIGHT``: it finds the clause, the user's own
+        word ranks first.
+        """
+        tags: list[Node] = []
         alts: list[Node] = []
         seen: set[str] = set()
         for concept in sorted(self.vocab.by_label.get(label, ())):
-            alts.append(Term("concepts", concept, boost=FIELD_BOOSTS["concepts"]))
+            tags.append(Term("concepts", concept, boost=FIELD_BOOSTS["concepts"]))
             for other in [label, *self.vocab.labels_of.get(concept, [])]:
                 if other in seen:
                     continue
@@ -205,12 +225,21 @@ class QueryBuilder:
                 # a label of several words (solar power, 生态+光伏) needs all of them, not their order:
                 # order would cost a phrase check per label and field, and labels are already specific
                 # synonyms are looked for in text and headings; the title only for what was typed
-                alts.append(self._multi(words, phrase=False, fields=TEXT_FIELDS if other == label else SYNONYM_FIELDS))
+                typed = other == label
+                q = self._multi(words, phrase=False, fields=TEXT_FIELDS if typed else SYNONYM_FIELDS)
+                if not typed and (concept, other) not in self.vocab.preferred:
+                    q = Or([q], boost=EXPANSION_WEIGHT)
+                alts.append(q)
+                parts = self.analysis.parts(words[0]) if len(words) == 1 else []
+                if parts:
+                    # the label's words apart (土石料出售 → 土石料 … 出售): the same idea phrased around it
+                    weight = PARTS_WEIGHT * (1 if typed or (concept, other) in self.vocab.preferred else EXPANSION_WEIGHT)
+                    alts.append(Or([self._multi(parts, phrase=False, fields=SYNONYM_FIELDS)], boost=weight))
                 u.marks.add(other)
-                if other != label and other not in u.expanded_terms:
+                if not typed and other not in u.expanded_terms:
                     u.expanded_terms.append(other)
         u.words.append(label)
-        return Or(alts)
+        return Or(tags + [Or(alts, tie=LABEL_TIE)])
 
     # -- parser ---------------------------------------------------------------
     def understand(self, raw: str) -> Understood:

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from search.analysis import doc_number_key
-from search.bench import JUDGED, capped_precision_at, load_judged, ndcg_at, precision_at, reciprocal_rank
+from search.bench import HELDOUT, JUDGED, capped_precision_at, load_judged, ndcg_at, precision_at, reciprocal_rank
 
 
 def test_precision_counts_relevant_among_first_five():
@@ -33,6 +33,15 @@ def test_judged_set_has_forty_queries_of_every_kind():
     kinds = {q["kind"] for q in judged}
     assert {"synonym", "traditional", "english", "number", "phrase", "incentive"} <= kinds
     assert all(q["relevant"] and all(g in (1, 2) for g in q["relevant"].values()) for q in judged)
+
+
+def test_held_out_set_is_separate_and_of_every_kind():
+    held, main = load_judged(HELDOUT), load_judged(JUDGED)
+    assert len(held) >= 12
+    assert not {q["query"] for q in held} & {q["query"] for q in main}
+    assert not {q["id"] for q in held} & {q["id"] for q in main}
+    assert {"plain", "synonym", "english", "number", "incentive", "traditional"} <= {q["kind"] for q in held}
+    assert all(q["relevant"] and all(g in (1, 2) for g in q["relevant"].values()) for q in held)
 
 
 @pytest.mark.parametrize("typed,key", [
