@@ -129,6 +129,18 @@ def cmd_advise(args: argparse.Namespace) -> int:
     out.flush()
     raw = out.buffer if hasattr(out, "buffer") else None
 
+    if args.text and not (vary or provinces):  # for people: in-process, record by record
+        from advisor.textview import render_text
+
+        for rec in records:
+            rec.validate()
+            if rec.error is not None:
+                bad += 1
+                _report_error(rec.label(rec.raw), rec.error.details)
+                continue
+            out.write(render_text(adv.advise(rec.profile, as_of=as_of, explain=args.explain)) + "\n")
+        return 1 if bad else 0
+
     if vary or provinces:  # what-if / comparison: per record, in-process (small inputs by nature)
         results = []
         for rec in records:
@@ -271,6 +283,8 @@ def register(subparsers) -> None:
     out.add_argument("--json", action="store_true", help="print one advice object, or a JSON array for a batch (default)")
     out.add_argument("--jsonl", action="store_true", help="print one advice object per line")
     out.add_argument("--csv", action="store_true", help="print a flat CSV summary, one row per mine")
+    out.add_argument("--text", action="store_true",
+                     help="print readable Chinese text: each conclusion with its reasons and cited clauses")
     p.add_argument("--as-of", metavar="DATE", help="apply only the rules in force on DATE (YYYY-MM-DD; default today)")
     p.add_argument("--explain", action="store_true",
                    help="add derived facts, removed conclusions and the rules that did not fire (why not)")

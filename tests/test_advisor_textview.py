@@ -1,0 +1,31 @@
+"""`minekb advise --text`: the advice as readable Chinese, every conclusion with its cited clauses."""
+from __future__ import annotations
+
+import json
+
+from minekb.cli import main
+
+HUNAN = {"id": "HN-1", "province": "湖南", "mineral": "construction_stone", "mining_method": "open_pit",
+         "status": "historical_abandoned", "responsible_party": "none", "hazards": ["collapse"],
+         "hazard_threatens_people": True}
+
+
+def test_text_output_names_each_conclusion_with_its_rule_and_clauses(kb_home, tmp_path, capsys):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(HUNAN, ensure_ascii=False), encoding="utf-8")
+    assert main(["--home", str(kb_home.path), "advise", str(path), "--text"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("矿山 HN-1 的修复与利用建议")
+    assert "修复类型：人工修复" in text and "修复优先级：优先修复" in text
+    assert "规则 cn.category.artificial.threatening_hazard" in text
+    assert "依据：《矿山地质环境保护规定》 国土资源部令第44号 [cn-mlr-order-44~art_1]" in text
+    assert "（待核实）" in text  # a source whose facts are unconfirmed is marked
+    assert "{" not in text.splitlines()[0]
+
+
+def test_text_output_reports_a_bad_record_on_stderr(kb_home, tmp_path, capsys):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"id": "X", "minral": "coal"}), encoding="utf-8")
+    assert main(["--home", str(kb_home.path), "advise", str(path), "--text"]) == 1
+    captured = capsys.readouterr()
+    assert "minral" in captured.err and captured.out == ""
