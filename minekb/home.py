@@ -36,6 +36,14 @@ class HomeLockedError(RuntimeError):
     """Another process is writing to this knowledge base."""
 
 
+class DiscardGeneration(Exception):
+    """Raised inside ``new_generation()`` to drop the new folder and keep the live one, as no error.
+
+    For a writer that finds, once it holds the lock, that there is nothing to
+    change (an ingest of unchanged files, a refresh another process already did).
+    """
+
+
 def default_home() -> Path:
     """``$MINEKB_HOME`` if set, else ``~/.minekb``."""
     env = os.environ.get(ENV_VAR)
@@ -88,7 +96,8 @@ class KnowledgeBaseHome:
 
         With ``copy_current`` the live generation's files are copied in first
         (hard links would let a writer corrupt a file the readers use, so copy).
-        On any exception the new folder is deleted and the live one untouched.
+        On any exception the new folder is deleted and the live one untouched;
+        ``DiscardGeneration`` does the same without propagating.
         """
         with self.lock(wait=wait):
             self.generations_dir.mkdir(parents=True, exist_ok=True)
@@ -104,6 +113,9 @@ class KnowledgeBaseHome:
                 final = self.generations_dir / name
                 os.replace(tmp, final)
                 self._swap_pointer(name)
+            except DiscardGeneration:
+                shutil.rmtree(tmp, ignore_errors=True)
+                return
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise

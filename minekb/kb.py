@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from corpus.model import Clause, Document
-from minekb.home import KnowledgeBaseHome
+from minekb.home import DiscardGeneration, KnowledgeBaseHome
 from minekb.progress import Progress, null_progress
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -42,14 +42,6 @@ DERIVED_BUILDERS: list[tuple[str, str]] = [
     ("ontology", "ontology.build:build_graph"),
     ("search index", "search.index:build_index"),
 ]
-
-
-class _NothingChanged(Exception):
-    """Raised inside an ingest's generation to discard it when no file changed anything."""
-
-    def __init__(self, report: Any) -> None:
-        super().__init__("nothing changed")
-        self.report = report
 
 
 def _resolve(spec: str):
@@ -94,17 +86,13 @@ def ingest(
     """Ingest files into a new generation and make it live only when all is built."""
     home = home or KnowledgeBaseHome()
     ensure_built(home, progress)
-    try:
-        with home.new_generation() as gen:
-            report = _resolve("corpus.ingest:ingest_paths")(
-                gen, list(paths), replace=replace, terms=concept_terms(), progress=progress
-            )
-            if report.changed:
-                rebuild_derived(gen, progress)
-            else:  # nothing new: keep the live generation rather than swap in an identical copy
-                raise _NothingChanged(report)
-    except _NothingChanged as unchanged:
-        return unchanged.report
+    with home.new_generation() as gen:
+        report = _resolve("corpus.ingest:ingest_paths")(
+            gen, list(paths), replace=replace, terms=concept_terms(), progress=progress
+        )
+        if not report.changed:  # keep the live generation rather than swap in an identical copy
+            raise DiscardGeneration
+        rebuild_derived(gen, progress)
     return report
 
 
@@ -176,7 +164,7 @@ def refresh_bundled(home: KnowledgeBaseHome, progress: Progress | None = None) -
 
     with home.new_generation(wait=True) as gen:
         if _is_fresh(gen):  # another process refreshed it while we waited for the lock
-            return home.current() or gen
+            raise DiscardGeneration
         manifest = store.load_manifest(gen)
         bundled_root = BUNDLED_CORPUS.resolve()
         for doc_id, entry in list(manifest.items()):

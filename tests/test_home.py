@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from minekb.home import HomeLockedError, KnowledgeBaseHome
+from minekb.home import DiscardGeneration, HomeLockedError, KnowledgeBaseHome
 
 
 def test_failed_write_leaves_previous_generation_live(tmp_path):
@@ -18,6 +18,19 @@ def test_failed_write_leaves_previous_generation_live(tmp_path):
     assert home.current() == live
     assert (live / "a.txt").read_text() == "old"
     assert not [p for p in home.generations_dir.iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_discarded_generation_leaves_the_live_one_and_no_leftovers(tmp_path):
+    home = KnowledgeBaseHome(tmp_path / "h")
+    with home.new_generation() as gen:
+        (gen / "a.txt").write_text("old")
+    live = home.current()
+    with home.new_generation() as gen:
+        (gen / "a.txt").write_text("new")
+        raise DiscardGeneration
+    assert home.current() == live
+    assert (live / "a.txt").read_text() == "old"
+    assert [p.name for p in home.generations_dir.iterdir()] == [live.name]
 
 
 def test_successful_write_copies_and_swaps(tmp_path):
