@@ -149,32 +149,20 @@ BENCH_URLS = ("/", "/search?q=%E5%85%89%E4%BC%8F", "/api/search?q=%E5%85%89%E4%B
 
 
 def bench_serve(args: argparse.Namespace) -> int:
-    import socket
-    import subprocess
     import urllib.request
 
     from minekb.home import KnowledgeBaseHome
     from minekb.kb import ensure_built
     from minekb.progress import TerminalProgress
+    from webui.loadbench import start_server
 
     ensure_built(KnowledgeBaseHome(), TerminalProgress())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "minekb.cli", "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        while True:
-            try:
-                urllib.request.urlopen(base + "/api/openapi.json", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() - started > 60:
-                    raise CLIError("minekb serve did not start within 60 s") from None
-                time.sleep(0.02)
-        print(f"start-up (process start to first answer): {time.monotonic() - started:.2f} s")
+        proc, base, startup = start_server(workers=1)
+    except RuntimeError as exc:
+        raise CLIError(str(exc)) from None
+    try:
+        print(f"start-up (process start to first answer): {startup:.2f} s")
         time.sleep(3)  # let the background preload finish, as a server in use would have
         for url in BENCH_URLS:
             times = []

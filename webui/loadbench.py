@@ -27,28 +27,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(workers: int, port: int) -> subprocess.Popen:
+def start_server(workers: int = 1, timeout: float = 60.0) -> tuple[subprocess.Popen, str, float]:
+    """Start ``minekb serve`` on a free loopback port; return (process, base URL, seconds to first answer).
+
+    The caller stops the process. Raises RuntimeError if it does not answer within ``timeout``.
+    """
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "minekb.cli", "serve", "--port", str(port),
                              "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while True:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E5%85%89%E4%BC%8F", timeout=2).read()
-            time.sleep(3)  # background preload of every worker
-            return proc
+            urllib.request.urlopen(base + "/api/openapi.json", timeout=1).read()
+            return proc, base, time.monotonic() - started
         except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError("minekb serve did not start within 60 s")
+            if proc.poll() is not None or time.monotonic() - started > timeout:
+                proc.terminate()
+                raise RuntimeError(f"minekb serve did not start within {timeout:.0f} s") from None
+            time.sleep(0.02)
 
 
-def _locust(port: int, users: int, seconds: int) -> dict:
+def _locust(base: str, users: int, seconds: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         prefix = str(Path(tmp) / "run")
         subprocess.run([sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
-                        "-r", str(users), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
+                        "-r", str(users), "-t", f"{seconds}s", "--host", base,
                         "--csv", prefix, "--only-summary", "--loglevel", "ERROR"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 60, check=False)
         with open(prefix + "_stats.csv", encoding="utf-8") as fh:
@@ -66,12 +70,12 @@ def run(workers_list: list[int], users_list: list[int], seconds: int, budget_ms:
     ensure_built(KnowledgeBaseHome())
     summary = []
     for workers in workers_list:
-        port = _free_port()
-        proc = _start(workers, port)
+        proc, base, _ = start_server(workers)
+        time.sleep(3)  # the background preload of every worker, as a server in use would have done
         best = None
         try:
             for users in users_list:
-                step = _locust(port, users, seconds)
+                step = _locust(base, users, seconds)
                 ok = step["failures"] == 0 and step["p99"] <= budget_ms
                 print(f"workers {workers} users {users:3d}: {step['rps']:7.1f} req/s  p50 {step['p50']:5.0f} ms  "
                       f"p95 {step['p95']:5.0f} ms  p99 {step['p99']:5.0f} ms  failures {step['failures']}"
