@@ -41,6 +41,7 @@ def _advisor():
 
 def advise_chunk(task: tuple[int, list[dict], str]) -> tuple[str, int]:
     """Advise one partition into ``<out>/part-<n>.jsonl``; bad records become error objects."""
+    from advisor.batch import error_object
     from advisor.profile import ProfileError
 
     number, profiles, out_dir = task
@@ -48,12 +49,11 @@ def advise_chunk(task: tuple[int, list[dict], str]) -> tuple[str, int]:
     path = Path(out_dir) / f"part-{number:05d}.jsonl"
     tmp = path.with_suffix(".partial")
     with open(tmp, "wb") as fh:
-        for profile in profiles:
+        for index, profile in enumerate(profiles):
             try:
                 fh.write(advisor.dumps(advisor.advise(profile, for_json=True)))
-            except ProfileError as err:
-                fh.write(json.dumps({"mine_id": profile.get("id"), "error": str(err), "details": err.details},
-                                    ensure_ascii=False).encode())
+            except ProfileError as err:  # the same error item as `minekb advise` batches
+                fh.write(advisor.dumps(error_object(None, err, index) | {"mine_id": profile.get("id")}))
             fh.write(b"\n")
     tmp.replace(path)  # a partition is whole or absent, like every other write of minekb
     return str(path), len(profiles)
