@@ -26,6 +26,22 @@ LEVELS = (
     "research",          # 论文、研究报告
     "foreign",           # 外国法律或案例
 )
+# Binding force of a document, strongest first (law > regulation > ministry > local > plan > standard).
+# research, party (Party congress reports and the like: political guidance) and foreign never bind:
+# advice resting only on them is a research suggestion, never an incentive, duty or hard conclusion.
+TIERS = ("law", "regulation", "ministry", "local", "plan", "standard", "research", "party", "foreign")
+BINDING_TIERS = frozenset(("law", "regulation", "ministry", "local", "plan", "standard"))
+TIER_RANK = {t: i for i, t in enumerate(TIERS)}
+_TIER_OF_LEVEL = {"national_law": "law", "state_council": "regulation", "ministry": "ministry",
+                  "provincial": "local", "municipal": "local", "county": "local", "standard": "standard",
+                  "research": "research", "foreign": "foreign"}
+
+
+def tier_of_level(level: str) -> str:
+    """The tier a document of this level has unless its metadata says otherwise (a plan says ``tier: plan``)."""
+    return _TIER_OF_LEVEL.get(level, "research")
+
+
 STATUSES = ("in_force", "amended", "repealed", "superseded", "draft", "expired", "unknown")
 RELATION_TYPES = ("amends", "repeals", "implements", "based_on", "cites", "supersedes")
 CLAUSE_TYPES = (
@@ -90,10 +106,20 @@ class Document:
     relations: list[Relation] = field(default_factory=list)
     source: str = ""                 # where the text comes from (file, URL, seed, or "minekb restatement of …")
     verified: bool = False           # facts confirmed in a primary source
+    tier: str = ""                   # one of TIERS; "" = derived from level (see ``binding_tier``)
     language: str = "zh"
     summary: str = ""
     clauses: list[Clause] = field(default_factory=list)
     metadata_origin: dict[str, str] = field(default_factory=dict)  # field -> "sidecar" | "front_matter" | "inferred"
+
+    @property
+    def binding_tier(self) -> str:
+        """The document's tier: explicit in its metadata, else derived from its level."""
+        return self.tier or tier_of_level(self.level)
+
+    @property
+    def binding(self) -> bool:
+        return self.binding_tier in BINDING_TIERS
 
     def clause(self, clause_id: str) -> Clause | None:
         for c in self.clauses:
