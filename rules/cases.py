@@ -15,7 +15,7 @@ LIST_EXPECT = {"recommend": "recommend", "exclude": "exclude", "incentive": "inc
                "constraint": "constraint", "constraints": "constraint", "measure": "measure", "measures": "measure",
                "responsibility": "responsibility", "fact": "fact", "facts": "fact"}
 SINGLE_EXPECT = ("restoration_category", "priority")
-RULE_EXPECT = ("pending", "fires", "not_fires")
+RULE_EXPECT = ("pending", "fires", "not_fires", "reference")
 EXPECT_KEYS = set(LIST_EXPECT) | {f"not_{k}" for k in LIST_EXPECT} | set(SINGLE_EXPECT) | set(RULE_EXPECT)
 
 
@@ -120,6 +120,8 @@ def run_case(ruleset, rule, case, fired_out: set | None = None) -> list[str]:
                     failures.append(f"fires: rule {rid} did not fire ({why})")
                 elif key == "not_fires" and rid in fired:
                     failures.append(f"not_fires: rule {rid} fired")
+                elif key == "reference" and (rid not in fired or rid not in ev.reference_rules):
+                    failures.append(f"reference: rule {rid} was not applied as reference (a lapsed plan without successor)")
             continue
         negate = key.startswith("not_")
         kind = LIST_EXPECT[key[4:] if negate else key]

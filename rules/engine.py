@@ -39,10 +39,11 @@ class _Plan:
     ``plain``: every other rule as ``(rule, fn)``, evaluated in a tighter loop.
     """
 
-    __slots__ = ("entries", "chained", "plain")
+    __slots__ = ("entries", "chained", "plain", "reference")
 
-    def __init__(self, entries: list) -> None:
+    def __init__(self, entries: list, reference: frozenset = frozenset()) -> None:
         self.entries = entries
+        self.reference = reference
         producers = [e for e in entries if e[3]]
         region_open = [e for e in entries if e[2] and not e[3]]
         self.chained = producers + region_open
@@ -153,9 +154,12 @@ class RuleSet(Precedence):
         plan = self._plans.get(key)
         if plan is None:
             entries = []
+            reference = set()
             for r in self._order:
                 if not r.in_force(on):
-                    continue
+                    if not r.as_reference(on):
+                        continue
+                    reference.add(r.id)
                 region_pending = False
                 if r.region:
                     if province is None:
@@ -163,7 +167,7 @@ class RuleSet(Precedence):
                     elif province not in r.region:
                         continue
                 entries.append((r, r.when.fn, region_pending, r.facts_concluded))
-            plan = _Plan(entries)
+            plan = _Plan(entries, frozenset(reference))
             if len(self._plans) > 512:
                 self._plans.clear()
             self._plans[key] = plan
@@ -210,11 +214,11 @@ class RuleSet(Precedence):
             frozen = _frozen(profile)
             for rule in fired:
                 conclusions.extend(self._conclusions(rule, frozen, profile, facts))
-        kept, removed = self._precedence_apply(fired, conclusions)
+        kept, removed = self._precedence_apply(fired, conclusions, plan.reference)
         pending = self._pending_all(unknown, profile, facts, pending_producers) if unknown else []
         not_fired = self._why_not(on, province, profile, facts) if explain else []
         known_facts = {k: v for k, v in facts.items() if v is not None}
-        return Evaluation(kept, removed, pending, not_fired, known_facts, on)
+        return Evaluation(kept, removed, pending, not_fired, known_facts, on, plan.reference)
 
     # -- explanations -----------------------------------------------------------
     def _conclusions(self, rule: Rule, frozen: dict, profile: dict, facts: dict) -> tuple[Conclusion, ...]:
@@ -347,7 +351,7 @@ class RuleSet(Precedence):
     def _why_not(self, on: date, province: str | None, profile: dict, facts: dict) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         for rule in self._order:
-            if not rule.in_force(on):
+            if not rule.in_force(on) and not rule.as_reference(on):
                 if rule.valid_from and on < rule.valid_from:
                     out.append((rule.id, f"该规则自{rule.valid_from}起施行，评估日期{on}尚未生效"))
                 else:

@@ -228,6 +228,8 @@ class _Loader:
             rule.facts_zh = {f: self.fact_labels.get(f, rule.title_zh) for f in rule.facts_concluded}
             rules.append(rule)
         check_references(rules, set(seen), self.kb, self.problems)
+        if self.kb is not None:
+            mark_lapsed_reference(rules, self.kb)
         return rules
 
     def _when(self, rec, compiler: Compiler, bad) -> Node | None:
@@ -393,6 +395,30 @@ class _Loader:
             if not errors:
                 out.append(RuleTest(name.strip(), profile, dict(case["expect"]), as_of, at))
         return out
+
+def mark_lapsed_reference(rules: list[Rule], kb) -> None:
+    """Set ``lapsed_reference`` on each rule with a ``valid_until`` whose period ended only because a source
+    document lapsed (a plan whose period is over: status ``expired``) while no encoded document supersedes,
+    repeals or amends it. Such a rule keeps applying after ``valid_until`` as reference (see
+    docs/legal-semantics.md); a rule whose source was repealed or superseded does not."""
+    successors: set[str] = set()
+    documents = getattr(kb, "documents", None) or {}
+    for doc in documents.values():
+        for rel in getattr(doc, "relations", None) or ():
+            if rel.type in ("supersedes", "repeals", "amends"):
+                successors.add(rel.target)
+    for rule in rules:
+        if rule.valid_until is None:
+            continue
+        docs = {}
+        for cid in rule.sources:
+            found = kb.clause(cid)
+            if found is not None:
+                docs[found[0].id] = found[0]
+        lapsed = [d for d in docs.values() if getattr(d, "status", None) == "expired"]
+        ended = any(getattr(d, "status", None) in ("repealed", "superseded") for d in docs.values())
+        rule.lapsed_reference = bool(lapsed) and not ended and not any(d.id in successors for d in lapsed)
+
 
 def rule_files(rules_dir: Path) -> list[Path]:
     return sorted(Path(rules_dir).rglob("*.yaml"))

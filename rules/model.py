@@ -69,6 +69,7 @@ class Rule:
     line: int = 0
     key_lines: dict = field(default_factory=dict)   # YAML key -> line, to point problems at `when:`, `then:`
     facts_zh: dict = field(default_factory=dict)    # Chinese label of each fact it concludes (facts: or title)
+    lapsed_reference: bool = False  # applies as reference after valid_until (set from its sources' documents)
     order: int = 0                # load order, the last tie-breaker
     specificity: int = 0          # number of comparisons in ``when``
 
@@ -87,6 +88,10 @@ class Rule:
 
     def in_force(self, on: date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_until is None or on < self.valid_until)
+
+    def as_reference(self, on: date) -> bool:
+        """Past its period, but its lapsed source has no successor: applies as reference only."""
+        return self.lapsed_reference and self.valid_until is not None and on >= self.valid_until
 
     @property
     def where(self) -> str:
@@ -127,6 +132,9 @@ class Evaluation:
     not_fired: list[tuple[str, str]]
     facts: dict
     as_of: date | None = None
+    # rules applied as reference: their period has ended but their source document (a plan) has no
+    # encoded successor, so their conclusions still show, marked, below every binding conclusion
+    reference_rules: frozenset = frozenset()
 
     def of(self, kind: str) -> list[Conclusion]:
         """The kept conclusions of one kind, in rule order."""

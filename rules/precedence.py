@@ -21,10 +21,10 @@ KIND_ZH = {"restoration_category": "修复类别", "priority": "修复优先序"
 class Precedence:
     """Mixin: ``_precedence_apply(fired, conclusions) -> (kept, removed)``."""
 
-    def _precedence_apply(self, fired: list[Rule], conclusions: list[Conclusion]):
+    def _precedence_apply(self, fired: list[Rule], conclusions: list[Conclusion], reference: frozenset = frozenset()):
         dead: dict[int, tuple[str, str]] = {}
         if self._linked and len(fired) > 1:
-            self._apply_links(fired, conclusions, dead)
+            self._apply_links(fired, conclusions, dead, reference)
         by_kind: dict[str, list[int]] = {}
         for i, c in enumerate(conclusions):
             if i not in dead:
@@ -45,14 +45,15 @@ class Precedence:
         for kind in SINGLE_VALUED:
             live = by_kind.get(kind)
             if live and len(live) > 1:
-                self._resolve_single(kind, live, conclusions, dead)
+                self._resolve_single(kind, live, conclusions, dead, reference)
         if not dead:
             return conclusions, []
         kept = [c for i, c in enumerate(conclusions) if i not in dead]
         removed = [(conclusions[i], by, why) for i, (by, why) in sorted(dead.items())]
         return kept, removed
 
-    def _apply_links(self, fired: list[Rule], conclusions: list[Conclusion], dead: dict) -> None:
+    def _apply_links(self, fired: list[Rule], conclusions: list[Conclusion], dead: dict,
+                     reference: frozenset = frozenset()) -> None:
         linking = [r for r in fired if r.id in self._link_rules]
         if not linking:
             return
@@ -65,6 +66,9 @@ class Precedence:
                 mine = by_rule.get(rule.id, ())
                 if mine and all(i in dead for i in mine):
                     continue  # a rule that was itself set aside sets nothing aside
+            if rule.id in reference:
+                # a lapsed plan applied as reference never sets aside what binds today
+                continue
             for target in rule.overrides:
                 if target in fired_ids:
                     for i in by_rule.get(target, ()):
@@ -79,11 +83,14 @@ class Precedence:
                                 dead[i] = (rule.id, f"规则{rule.id}「{rule.title_zh}」是规则{target}的例外，"
                                                     f"就{KIND_ZH[conclusions[i].kind]}取代之")
 
-    def _resolve_single(self, kind: str, live: list[int], conclusions: list[Conclusion], dead: dict) -> None:
+    def _resolve_single(self, kind: str, live: list[int], conclusions: list[Conclusion], dead: dict,
+                        reference: frozenset = frozenset()) -> None:
         if len({conclusions[i].value for i in live}) < 2:
             return
         ranks = self._ranks
-        ranked = sorted(live, key=lambda i: ranks[conclusions[i].rule_id], reverse=True)
+        # a binding conclusion beats one applied as reference (a lapsed plan); then the documented order
+        ranked = sorted(live, key=lambda i: (conclusions[i].rule_id not in reference, ranks[conclusions[i].rule_id]),
+                        reverse=True)
         winner = conclusions[ranked[0]]
         wrule = self.by_id[winner.rule_id]
         for i in ranked[1:]:
@@ -91,8 +98,9 @@ class Precedence:
             if c.value == winner.value:
                 continue
             loser = self.by_id[c.rule_id]
-            dead[i] = (wrule.id, f"{KIND_ZH[kind]}只能取一个：规则{wrule.id}的结论「{concept_label_zh(winner.value)}」"
-                                 f"{precedence_reason(wrule, loser)}")
+            why = ("现行有效，优先于已过期限、仅作参考的规划" if c.rule_id in reference and wrule.id not in reference
+                   else precedence_reason(wrule, loser))
+            dead[i] = (wrule.id, f"{KIND_ZH[kind]}只能取一个：规则{wrule.id}的结论「{concept_label_zh(winner.value)}」{why}")
 
     @staticmethod
     def rank(rule: Rule) -> tuple:

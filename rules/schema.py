@@ -36,6 +36,29 @@ MINERALS = ("coal", "rare_earth", "limestone", "granite", "construction_stone", 
 MINERAL_ZH = ("煤", "稀土", "石灰岩", "花岗岩", "建筑石料", "砂石", "黏土", "金", "铁", "铜", "铅锌", "钨",
               "萤石", "油页岩", "石膏", "其他金属", "其他非金属")
 
+def _utilization_models() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The utilization-model ids and Chinese labels of the ontology (``ontology/concepts/advice.ttl``), read
+    from the Turtle text so that a model a researcher adds there is accepted in ``intended_uses`` at once."""
+    import re
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "ontology" / "concepts" / "advice.ttl"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return (), ()
+    ids, labels = [], []
+    for block in re.split(r"\n(?=mk:)", text):
+        head = re.match(r"mk:([A-Za-z0-9_]+)\s+a\s+skos:Concept", block)
+        if head and re.search(r"skos:inScheme\s+mk:UtilizationModels\b", block):
+            label = re.search(r'skos:prefLabel\s+"([^"]+)"@zh', block)
+            ids.append(head.group(1))
+            labels.append(label.group(1) if label else head.group(1))
+    return tuple(ids), tuple(labels)
+
+
+UTILIZATION_MODELS, UTILIZATION_MODELS_ZH = _utilization_models()
+
 PROFILE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     _f("id", "str", "矿山编号", "Mine id", required=True),
     _f("name", "str", "矿山名称", "Mine name"),
@@ -92,6 +115,7 @@ PROFILE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     _f("landscape_value", "enum", "景观价值", "Landscape value", ("high", "medium", "low"), ("高", "中", "低")),
     _f("reclaimable_to_cultivated", "bool", "具备复垦为耕地条件", "Reclaimable to cultivated land"),
     _f("public_support", "enum", "公众意愿", "Public support", ("high", "medium", "low"), ("高", "中", "低")),
+    _f("intended_uses", "list", "拟利用方向", "Intended uses", UTILIZATION_MODELS, UTILIZATION_MODELS_ZH),
 ]}
 
 # Provincial-level divisions: short name -> (full name, English, code).
