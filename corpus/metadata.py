@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.model import DOC_ID_RE, LEVELS, RELATION_TYPES, STATUSES, TIERS, Relation
+from corpus.model import CONTENTS, DOC_ID_RE, LEVELS, RELATION_TYPES, STATUSES, TIERS, Relation
 
 DOC_NUMBER_RE = re.compile(
     r"(?:[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号"
@@ -235,7 +235,8 @@ def make_doc_id(meta: dict[str, Any], path: Path) -> str:
 # ------------------------------------------------------------------ explicit metadata
 
 FIELDS = ("id", "title", "number", "issuer", "level", "region", "issued", "in_force_from", "in_force_until",
-          "status", "relations", "source", "verified", "language", "summary", "tier")
+          "status", "relations", "source", "verified", "language", "summary", "tier",
+          "content")
 
 
 def validate_explicit(meta: dict[str, Any], origin: Path) -> dict[str, Any]:
@@ -258,6 +259,8 @@ def validate_explicit(meta: dict[str, Any], origin: Path) -> dict[str, Any]:
             raise MetadataError(f"{origin}: field 'level' {value!r} is not one of {', '.join(LEVELS)}")
         elif key == "tier" and value not in TIERS:
             raise MetadataError(f"{origin}: field 'tier' {value!r} is not one of {', '.join(TIERS)}")
+        elif key == "content" and value not in CONTENTS:
+            raise MetadataError(f"{origin}: field 'content' {value!r} is not one of {', '.join(CONTENTS)}")
         elif key == "status" and value not in STATUSES:
             raise MetadataError(f"{origin}: field 'status' {value!r} is not one of {', '.join(STATUSES)}")
         elif key == "verified":

@@ -42,6 +42,12 @@ def tier_of_level(level: str) -> str:
     return _TIER_OF_LEVEL.get(level, "research")
 
 
+# How much of a document a record holds: the official text (``official``), the project's restatement of its
+# provisions (``digest``), or only its title and what the title says (``title_only``: nobody at hand has read
+# its provisions). A title-only record supports no conclusion: ``minekb rules check`` rejects a rule citing it.
+# "" = not stated (a user's ingested file is normally its official text).
+CONTENTS = ("official", "digest", "title_only")
+
 STATUSES = ("in_force", "amended", "repealed", "superseded", "draft", "expired", "unknown")
 RELATION_TYPES = ("amends", "repeals", "implements", "based_on", "cites", "supersedes")
 CLAUSE_TYPES = (
@@ -107,6 +113,7 @@ class Document:
     source: str = ""                 # where the text comes from (file, URL, seed, or "minekb restatement of …")
     verified: bool = False           # facts confirmed in a primary source
     tier: str = ""                   # one of TIERS; "" = derived from level (see ``binding_tier``)
+    content: str = ""                # one of CONTENTS; "" = not stated
     language: str = "zh"
     summary: str = ""
     clauses: list[Clause] = field(default_factory=list)
@@ -120,6 +127,11 @@ class Document:
     @property
     def binding(self) -> bool:
         return self.binding_tier in BINDING_TIERS
+
+    @property
+    def title_only(self) -> bool:
+        """True when the record holds only the document's title: it supports no conclusion."""
+        return self.content == "title_only"
 
     def clause(self, clause_id: str) -> Clause | None:
         for c in self.clauses:

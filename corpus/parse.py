@@ -18,7 +18,7 @@ from corpus.structure import parse_structure
 DEFAULTS: dict[str, Any] = {
     "number": None, "issuer": "", "level": "research", "region": "CN", "issued": None,
     "in_force_from": None, "in_force_until": None, "status": "unknown", "relations": [],
-    "verified": False, "language": "zh", "summary": "", "tier": "",
+    "verified": False, "language": "zh", "summary": "", "tier": "", "content": "",
 }
 
 

@@ -3,12 +3,14 @@
 Every ``overrides`` / ``exception_of`` target must exist; derived facts and
 precedence links must not form cycles; with a knowledge base, every source
 clause must resolve and every concluded concept must exist in the ontology,
-in the scheme of its kind. Problems go to the loader's collector.
+in the scheme of its kind, and no source may be a clause of a title-only
+record (rules/title_only.py). Problems go to the loader's collector.
 """
 from __future__ import annotations
 
 from rules.concepts import EXPECTED_SCHEME, concept_index
 from rules.model import Rule
+from rules.title_only import check_title_only_sources
 from rules.yamlio import display_path as _display
 
 
@@ -34,6 +36,7 @@ def check_references(rules: list[Rule], declared: set[str], kb, problems) -> Non
                             if doc in kb.documents else f"no document {doc!r} in the knowledge base")
                     problems.add(_display(rule.file), rule.line_of("sources"), rule.id, "sources",
                                       f"unresolved source {cid!r}: {hint}")
+        check_title_only_sources(rules, kb, problems)
         _check_concepts(rules, problems)
 
 def _check_cycles(rules: list[Rule], by_id: dict[str, Rule], problems) -> None:
