@@ -57,3 +57,13 @@ def test_the_content_key_is_optional_and_validated(tmp_path):
         validate_explicit({"content": "summary"}, tmp_path / "x.md")
     assert Document("d", "t").content == "" and not Document("d", "t").title_only
 
+
+
+def test_the_bundled_rules_cite_no_title_only_record(kb):
+    from minekb.kb import BUNDLED_RULES
+    from rules.check import load_rules_and_problems
+
+    marked = title_only_documents(kb)
+    assert {"cn-mnr-2019-819", "cn-mnr-2020-1759", "cn-mnr-2020-52-social-capital-cases"} <= set(marked)
+    _rules, problems = load_rules_and_problems(BUNDLED_RULES, kb)
+    assert [p for p in problems if "title-only record" in p] == []
