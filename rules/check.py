@@ -67,24 +67,30 @@ class CheckReport:
     unexercised: list[str] = field(default_factory=list)  # rules with tests none of which makes them fire
     never_fire: list[str] = field(default_factory=list)   # conditions no profile can satisfy (errors)
     not_in_force: list[str] = field(default_factory=list)  # rules outside their validity today (information)
+    gate_problems: list[str] = field(default_factory=list)  # the legal gate table (rules/legal_gate.yaml)
+    gate_cells: int = 0
+    gated_pairs: int = 0     # rule × forbidding cell pairs the gate overrides for some mines (information)
 
     @property
     def ok(self) -> bool:
-        return not (self.load_problems or self.conflicts or self.test_failures or self.never_fire)
+        return not (self.load_problems or self.conflicts or self.test_failures or self.never_fire or self.gate_problems)
 
     def lines(self) -> list[str]:
-        return [*self.load_problems, *self.never_fire, *(c.describe() for c in self.conflicts), *self.test_failures]
+        return [*self.load_problems, *self.gate_problems, *self.never_fire, *(c.describe() for c in self.conflicts),
+                *self.test_failures]
 
     def summary(self) -> str:
         return (f"{self.rules} rules, {len(self.load_problems)} load problems, {len(self.conflicts)} conflicts, "
                 f"{self.tests_run} tests run, {len(self.test_failures)} failed"
+                + f"; legal gate: {self.gate_cells} cells, {len(self.gate_problems)} problems"
+                + (f" ({self.gated_pairs} rule recommendations it overrides in some zones)" if self.gated_pairs else "")
                 + (f"; {len(self.untested)} rules have no test case" if self.untested else "")
                 + (f"; {len(self.not_in_force)} rules are not in force today" if self.not_in_force else "")
                 + (f"; {len(self.unexercised)} rules are fired by none of their test cases ({', '.join(self.unexercised)})"
                    if self.unexercised else ""))
 
 
-def check(rules_dir: Path, kb=None, progress: Progress | None = None) -> CheckReport:
+def check(rules_dir: Path, kb=None, progress: Progress | None = None, gate_path: Path | None = None) -> CheckReport:
     """Load, search conflicts and run every rule's tests; never raises on a bad rule set."""
     progress = progress or null_progress
     rules, problems = load_rules_and_problems(rules_dir, kb)
@@ -102,7 +108,23 @@ def check(rules_dir: Path, kb=None, progress: Progress | None = None) -> CheckRe
     report.tests_run = len(cases)
     report.untested = [r.id for r in rules if not r.tests]
     report.not_in_force = [r.id for r in rules if not r.in_force(date.today())]
+    _check_gate(report, ruleset, kb, gate_path)
     return report
+
+
+def _check_gate(report: CheckReport, ruleset: RuleSet, kb, gate_path: Path | None) -> None:
+    """Every cell's sources resolve, its model and zone exist, and no rule contradicts the table."""
+    from rules.concepts import concept_index
+    from rules.gate import load_gate
+    from rules.gatecheck import gate_contradictions
+
+    gate, problems = load_gate(gate_path, kb=kb, concepts=concept_index())
+    report.gate_problems = list(problems)
+    if gate is None:
+        return
+    report.gate_cells = len(gate.cells)
+    errors, report.gated_pairs = gate_contradictions(ruleset, gate)
+    report.gate_problems += errors
 
 
 # --- conflict search ----------------------------------------------------------
@@ -168,7 +190,8 @@ def _relevant(ruleset: RuleSet, rules: list[Rule]) -> list[Rule]:
         for name in rule.fields:
             if name.startswith("fact."):
                 stack.extend(ruleset.producers.get(name[5:], ()))
-    return [r for r in ruleset._order if r.id in wanted]
+    # conditions that are not rules of the set (the legal gate's zones) are searched too
+    return [r for r in ruleset._order if r.id in wanted] + [r for r in rules if r.id not in ruleset.by_id]
 
 
 def _number_domain(spec, thresholds: set[float]) -> list[float]:

@@ -1,0 +1,317 @@
+"""The legal gate: which utilization model each control zone and land class permits, as cited data.
+
+``rules/legal_gate.yaml`` is a compatibility table (model × zone → forbidden /
+conditional / permitted, every cell citing its clauses). It runs after all
+rules: nothing it forbids is recommended, whatever weight rules gave it, and
+what it conditions carries its condition. See docs/legal-semantics.md.
+
+Zones are conditions on the profile written in the rule language
+(``'ecological_redline' in control_zones``), so they are three-valued: a zone
+whose field is unknown leaves a forbidding or conditioning cell undecided,
+and the model is then only conditionally usable (verify the field first).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import yaml
+
+from rules.compile import Compiler, ConditionError, compile_text
+from rules.expr import ExprError
+from rules.schema import UTILIZATION_MODELS
+
+GATE_FILE = Path(__file__).resolve().parent / "legal_gate.yaml"
+VERDICTS = ("permitted", "conditional", "forbidden")
+_STRICT = {"permitted": 0, "conditional": 1, "forbidden": 2}
+ZONE_KEYS = {"label", "when"}
+CELL_KEYS = {"model", "zone", "verdict", "explain_zh", "condition_zh", "met_when", "sources", "note"}
+TOP_KEYS = {"zones", "cells", "incentive_uses", "default"}
+
+
+class GateError(ValueError):
+    """Every problem found in the gate table, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"{len(problems)} problem(s) in the legal gate table:\n" + "\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    label_zh: str
+    label_en: str
+    when: Any                      # compiled Node
+    fields: tuple[str, ...]        # the profile fields its condition reads
+
+
+@dataclass(frozen=True)
+class Cell:
+    id: str                        # gate.<zone>.<model>
+    model: str
+    zone: str
+    verdict: str
+    explain_zh: str
+    sources: tuple[str, ...]
+    condition_zh: str = ""
+    met_when: Any = None           # compiled Node or None
+    met_when_fields: tuple[str, ...] = ()
+
+
+@dataclass
+class Verdict:
+    """The gate's answer for one model on one mine."""
+
+    status: str                                   # permitted | conditional | forbidden
+    cells: list[Cell] = field(default_factory=list)          # the cells that decided it (forbidding or conditioning)
+    conditions_zh: list[str] = field(default_factory=list)
+    missing_fields: list[str] = field(default_factory=list)  # unknown fields that leave a cell undecided
+    undecided: list[Cell] = field(default_factory=list)      # cells that apply if those fields say so
+
+    @property
+    def could_be_forbidden(self) -> bool:
+        return any(c.verdict == "forbidden" for c in self.undecided)
+
+
+class Gate:
+    def __init__(self, zones: dict[str, Zone], cells: list[Cell], incentive_uses: dict[str, str],
+                 ancestors: Callable[[str], Iterable[str]], default: Cell | None = None) -> None:
+        self.zones = zones
+        # what a use no zone restricts still owes (e.g. conformity with the spatial plan), cited
+        self.default = default
+        self.cells = cells
+        self.incentive_uses = incentive_uses
+        self._ancestors = ancestors
+        # (model, zone) -> cell; a model's chain is itself then its broader models, nearest first
+        self._cell = {(c.model, c.zone): c for c in cells}
+        self._chains: dict[str, tuple[str, ...]] = {}
+        self._memo: dict[tuple, Verdict] = {}
+        self._met_fields: dict[str, tuple[str, ...]] = {}
+        self.fields = tuple(sorted({f for z in zones.values() for f in z.fields}))
+
+    def chain(self, model: str) -> tuple[str, ...]:
+        hit = self._chains.get(model)
+        if hit is None:
+            hit = self._chains[model] = (model, *self._ancestors(model))
+        return hit
+
+    def zone_values(self, profile: dict) -> dict[str, bool | None]:
+        """Each zone's truth for this mine: True, False or None (a field it reads is unknown)."""
+        return {zid: z.when.fn(profile, {}) for zid, z in self.zones.items()}
+
+    def assess(self, model: str, profile: dict, zone_values: dict[str, bool | None] | None = None) -> Verdict:
+        zv = zone_values if zone_values is not None else self.zone_values(profile)
+        key = (model, tuple(zv.values()), self._met_key(model, profile))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        status = "permitted"
+        out = Verdict("permitted")
+        missing: set[str] = set()
+        for zid, value in zv.items():
+            if value is False:
+                continue
+            cell = next((self._cell[(m, zid)] for m in self.chain(model) if (m, zid) in self._cell), None)
+            if cell is None or cell.verdict == "permitted":
+                continue
+            verdict = cell.verdict
+            if verdict == "conditional" and cell.met_when is not None and cell.met_when.fn(profile, {}) is True:
+                continue
+            if value is None:
+                out.undecided.append(cell)
+                local: set[str] = set()
+                self.zones[zid].when.unknown_fields(profile, {}, local)
+                missing |= local
+                if _STRICT[status] < _STRICT["conditional"]:
+                    status = "conditional"
+                continue
+            out.cells.append(cell)
+            if verdict == "conditional" and cell.condition_zh not in out.conditions_zh:
+                out.conditions_zh.append(cell.condition_zh)
+            if _STRICT[verdict] > _STRICT[status]:
+                status = verdict
+        out.status = status
+        if missing:
+            from rules.schema import PROFILE_FIELDS
+
+            out.missing_fields = sorted(missing, key=list(PROFILE_FIELDS).index)
+            for cell in out.undecided:
+                zone = self.zones[cell.zone]
+                text = f"须核实是否位于{zone.label_zh}（{'、'.join(PROFILE_FIELDS[f].label_zh for f in sorted(missing))}未填写）"
+                if text not in out.conditions_zh:
+                    out.conditions_zh.append(text)
+        if len(self._memo) > 50_000:
+            self._memo.clear()
+        self._memo[key] = out
+        return out
+
+    def _met_key(self, model: str, profile: dict) -> tuple:
+        """The values ``met_when`` conditions of the model's cells read (part of the memo key)."""
+        fields = self._met_fields.get(model)
+        if fields is None:
+            names: set[str] = set()
+            for m in self.chain(model):
+                for c in self.cells:
+                    if c.model == m and c.met_when is not None:
+                        names |= {f for f in c.met_when_fields}
+            fields = self._met_fields[model] = tuple(sorted(names))
+        return tuple(_hashable(profile.get(f)) for f in fields)
+
+    def cells_for(self, model: str) -> list[Cell]:
+        chain = self.chain(model)
+        return [c for c in self.cells if c.model in chain]
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _node_fields(node: Any) -> set[str]:
+    """The profile fields a compiled condition reads."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if hasattr(n, "children"):
+            stack.extend(n.children)
+        elif hasattr(n, "child"):
+            stack.append(n.child)
+        elif getattr(n, "field", None):
+            out.add(n.field)
+    return out
+
+
+def _compile(text: Any, where: str, problems: list[str]) -> Any:
+    if not isinstance(text, str) or not text.strip():
+        problems.append(f"{where}: a condition must be a non-empty expression string")
+        return None
+    try:
+        return compile_text(text, Compiler({}))
+    except (ExprError, ConditionError) as exc:
+        problems.append(f"{where}: {exc} in \"{text}\"")
+        return None
+
+
+def _ids(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return []
+
+
+def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None = None,
+              ancestors: Callable[[str], Iterable[str]] | None = None) -> tuple[Gate | None, list[str]]:
+    """The gate table and every problem found (``minekb rules check`` reports them; the advisor refuses to
+    start with any). With ``kb`` every cited clause must resolve; with ``concepts`` every incentive must exist."""
+    path = Path(path or GATE_FILE)
+    shown = path.name if path == GATE_FILE else str(path)
+    problems: list[str] = []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, [f"{shown}: the legal gate table is missing"]
+    except yaml.YAMLError as exc:
+        return None, [f"{shown}: not valid YAML ({exc})"]
+    if not isinstance(data, dict):
+        return None, [f"{shown}: must be a mapping with zones, cells and incentive_uses"]
+    for key in sorted(set(data) - TOP_KEYS):
+        problems.append(f"{shown}: unknown top-level key {key!r}; use {', '.join(sorted(TOP_KEYS))}")
+    models = set(UTILIZATION_MODELS)
+    zones: dict[str, Zone] = {}
+    for zid, spec in (data.get("zones") or {}).items():
+        where = f"{shown}: zone {zid}"
+        if not isinstance(spec, dict):
+            problems.append(f"{where}: must be a mapping with label and when")
+            continue
+        for key in sorted(set(spec) - ZONE_KEYS):
+            problems.append(f"{where}: unknown key {key!r}; a zone has label and when")
+        label = spec.get("label") or {}
+        if not isinstance(label, dict) or not label.get("zh"):
+            problems.append(f"{where}: label needs zh (and en)")
+            label = {"zh": zid}
+        node = _compile(spec.get("when"), f"{where}: when", problems)
+        if node is not None:
+            zones[zid] = Zone(zid, str(label["zh"]), str(label.get("en") or zid), node, tuple(sorted(_node_fields(node))))
+    cells: list[Cell] = []
+    seen: dict[tuple[str, str], str] = {}
+    for k, spec in enumerate(data.get("cells") or []):
+        where = f"{shown}: cells[{k}]"
+        if not isinstance(spec, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        for key in sorted(set(spec) - CELL_KEYS):
+            problems.append(f"{where}: unknown key {key!r}; a cell has {', '.join(sorted(CELL_KEYS))}")
+        cell_models, cell_zones = _ids(spec.get("model")), _ids(spec.get("zone"))
+        where = f"{shown}: cells[{k}] ({'/'.join(cell_models) or '?'} × {'/'.join(cell_zones) or '?'})"
+        if not cell_models:
+            problems.append(f"{where}: model must be a model id or a list of them")
+        if not cell_zones:
+            problems.append(f"{where}: zone must be a zone id or a list of them")
+        for m in cell_models:
+            if m not in models:
+                problems.append(f"{where}: {m!r} is not a utilization model of the ontology")
+        for z in cell_zones:
+            if z not in zones and z not in (data.get("zones") or {}):
+                problems.append(f"{where}: zone {z!r} is not defined under zones")
+        verdict = spec.get("verdict")
+        if verdict not in VERDICTS:
+            problems.append(f"{where}: verdict must be one of {', '.join(VERDICTS)}")
+            continue
+        explain = spec.get("explain_zh")
+        if not isinstance(explain, str) or not explain.strip():
+            problems.append(f"{where}: explain_zh (why, in Chinese) is required")
+            explain = ""
+        condition = spec.get("condition_zh") or ""
+        if verdict == "conditional" and not str(condition).strip():
+            problems.append(f"{where}: a conditional cell needs condition_zh (what must hold)")
+        if verdict != "conditional" and (condition or spec.get("met_when")):
+            problems.append(f"{where}: condition_zh and met_when belong to conditional cells only")
+        met = _compile(spec["met_when"], f"{where}: met_when", problems) if spec.get("met_when") else None
+        sources = _ids(spec.get("sources"))
+        if not sources:
+            problems.append(f"{where}: sources must list at least one clause id")
+        if kb is not None:
+            for cid in sources:
+                if kb.clause(cid) is None:
+                    problems.append(f"{where}: source clause {cid!r} is not in the knowledge base")
+        for m in cell_models:
+            for z in cell_zones:
+                if (m, z) in seen:
+                    problems.append(f"{where}: {m} × {z} is already decided at {seen[(m, z)]}")
+                    continue
+                seen[(m, z)] = f"cells[{k}]"
+                cells.append(Cell(f"gate.{z}.{m}", m, z, verdict, str(explain).strip(), tuple(sources),
+                                  str(condition).strip(), met, tuple(sorted(_node_fields(met))) if met else ()))
+    uses: dict[str, str] = {}
+    for inc, model in (data.get("incentive_uses") or {}).items():
+        if model not in models:
+            problems.append(f"{shown}: incentive_uses: {inc}: {model!r} is not a utilization model of the ontology")
+            continue
+        if concepts is not None and inc not in concepts:
+            problems.append(f"{shown}: incentive_uses: {inc!r} is not a concept of the ontology")
+            continue
+        uses[str(inc)] = str(model)
+    default = None
+    spec = data.get("default")
+    if not isinstance(spec, dict) or not spec.get("explain_zh") or not _ids(spec.get("sources")):
+        problems.append(f"{shown}: default needs explain_zh and sources: what a use that no zone restricts still "
+                        "must respect (e.g. the spatial plan), cited")
+    else:
+        for key in sorted(set(spec) - {"explain_zh", "sources"}):
+            problems.append(f"{shown}: default: unknown key {key!r}; it has explain_zh and sources")
+        if kb is not None:
+            for cid in _ids(spec["sources"]):
+                if kb.clause(cid) is None:
+                    problems.append(f"{shown}: default: source clause {cid!r} is not in the knowledge base")
+        default = Cell("gate.default", "", "", "permitted", str(spec["explain_zh"]).strip(), tuple(_ids(spec["sources"])))
+    if ancestors is None:
+        from rules.concepts import ancestors as concept_ancestors, concept_index
+
+        index = concept_index()
+
+        def ancestors(cid: str, _index=index) -> tuple[str, ...]:
+            return concept_ancestors(cid, _index)
+    return Gate(zones, cells, uses, ancestors, default), problems
