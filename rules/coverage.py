@@ -51,6 +51,13 @@ ADVICE_SCHEMES = ("RestorationCategories", "Priorities", "UtilizationModels", "I
                   "EngineeringMeasures", "Responsibilities")
 _SEED_PATTERNS = (re.compile(r"种子文献\s*(00[0-4])"), re.compile(r"seed[\s:]*(00[0-4])", re.I),
                   re.compile(r"(00[0-4])_[0-9a-f]{16}"))
+# Bundled records name the seeds by their real titles (a user-facing ``source`` never names a seed file
+# or number): the title, or for the untitled Ganzhou paper its description, maps to the seed number.
+_SEED_TITLES = (("000", re.compile(r"废弃矿山综合利用的系统认知与路径优化")),
+                ("001", re.compile(r"比较视野下的中日废弃矿山修复与绿色转型研究")),
+                ("002", re.compile(r"赣州地区废弃矿山市场化生态修复实践研究论文")),
+                ("003", re.compile(r"北京市矿山生态修复\W{0,2}十四五\W{0,2}规划")),
+                ("004", re.compile(r"Research on Mine Ecological Restoration and Transformation", re.I)))
 _STRUCTURAL = re.compile(r"^(book|chap|subchap|sec|item)_\d+$")
 _RAW_SEED = re.compile(r"(?:^file:|/)(00[0-4])_[0-9a-f]{16}")
 _NOT_TEXT = re.compile(r"[\W\d_a-zA-Z]+")
@@ -169,8 +176,9 @@ def load_marks(path: Path = NOT_DECIDABLE_FILE) -> list[Mark]:
 
 
 def seeds_of(source: str) -> list[str]:
-    """The seed numbers (``"000"``…``"004"``) a document's ``source`` names."""
+    """The seed numbers (``"000"``…``"004"``) a document's ``source`` names, by number or by title."""
     found = {m.group(1) for pattern in _SEED_PATTERNS for m in pattern.finditer(source or "")}
+    found |= {seed for seed, pattern in _SEED_TITLES if pattern.search(source or "")}
     return sorted(found)
 
 

@@ -65,6 +65,14 @@ def test_documents_are_grouped_under_the_seeds_their_restatement_names():
     assert {s: [d.doc_id for d in ds] for s, ds in seeds.items()} == {"002": ["a", "b"], "004": ["b"]}
 
 
+def test_a_restatement_that_names_a_seed_by_its_real_title_is_grouped_under_that_seed():
+    assert seeds_of("依据研究论文 吴家龙、李红举、王凯等《废弃矿山综合利用的系统认知与路径优化——基于要素禀赋差异的理论视角》"
+                    "与 秦晴等《比较视野下的中日废弃矿山修复与绿色转型研究》（2024）") == ["000", "001"]
+    assert seeds_of('北京市规划和自然资源委员会《北京市矿山生态修复"十四五"规划（2021年-2025年）》') == ["003"]
+    assert seeds_of("一篇赣州地区废弃矿山市场化生态修复实践研究论文（题名与作者未能查明）") == ["002"]
+    assert seeds_of("Research on Mine Ecological Restoration and Transformation from the Perspective of …") == ["004"]
+
+
 def test_marks_that_point_nowhere_or_at_encoded_clauses_are_problems():
     docs = {"demo": _doc()}
     rules = [_Rule("r.one", ["demo~art_1"])]
