@@ -2,9 +2,19 @@
 
 The rules decide which models apply and with what weight; this module orders
 them by blending that weight with the mine's factor values (its fingerprint)
-and its potential, as ``data/models.yaml`` says and cites. The breakdown of
-every score is returned so that a user can see why one model ranks above
-another (the optional ``score_breakdown`` of each model in the advice).
+and its potential, as ``data/models.yaml`` says and cites, and then by what the
+mine's context says about the model (``data/context.yaml``): its restoration
+category, the climate zone of its province (with the water in its pit) and its
+heritage. The breakdown of every score is returned so that a user can see why
+one model ranks above another (the optional ``score_breakdown`` of each model
+in the advice).
+
+    score = blend.rule × rule_weight + blend.fit × factor_fit + blend.potential × potential_term
+          + category_fit + zone_fit + heritage_fit − placement
+
+Unknown is neutral: without a category, a known province or a heritage field
+the corresponding term is 0. The context terms depend only on (model,
+category, zone, pit water, heritage) and are computed once per combination.
 """
 from __future__ import annotations
 
@@ -18,6 +28,9 @@ from advisor.potential import FACTORS
 
 DATA = Path(__file__).resolve().parent / "data"
 POTENTIAL_KINDS = ("market", "protective", "neutral")
+FORMULA = ("score = blend.rule × rule_weight + blend.fit × factor_fit + blend.potential × potential_term"
+           " + category_fit + zone_fit + heritage_fit − placement")
+_NO_TERMS: tuple = (0.0, 0.0, 0.0, 0.0, ())
 
 
 @dataclass(frozen=True)
@@ -28,10 +41,22 @@ class ModelProfile:
     potential: str
     why: str
     defined_by: str          # the model or group id whose entry applies
+    weights: tuple = ()      # (factor, weight / total weight) pairs, for the fit
+
+
+@dataclass(frozen=True)
+class Term:
+    """One context term of ``data/context.yaml``: a graded adjustment or a placement, explained."""
+
+    adjust: float
+    placement: str | None
+    explain_zh: str
+    sources: tuple[str, ...]
 
 
 class Ranker:
-    def __init__(self, broader: Callable[[str], list[str]], path: Path | None = None) -> None:
+    def __init__(self, broader: Callable[[str], list[str]], path: Path | None = None,
+                 context_path: Path | None = None) -> None:
         path = path or DATA / "models.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         self.source = data.get("source", "")
@@ -48,47 +73,215 @@ class Ranker:
                     raise ValueError(f"{path}: {mid}: unknown factor(s) {', '.join(sorted(bad))}")
                 if spec["potential"] not in POTENTIAL_KINDS:
                     raise ValueError(f"{path}: {mid}: potential must be one of {', '.join(POTENTIAL_KINDS)}")
-                self.entries[mid] = ModelProfile({k: float(v) for k, v in spec["factors"].items()},
-                                                 spec["potential"], spec.get("why", ""), mid)
+                factors = {k: float(v) for k, v in spec["factors"].items()}
+                total = sum(factors.values())
+                self.entries[mid] = ModelProfile(factors, spec["potential"], spec.get("why", ""), mid,
+                                                 tuple((f, w / total) for f, w in factors.items()))
         self._broader = broader
         self._resolved: dict[str, ModelProfile | None] = {}
+        self._chains: dict[str, tuple[str, ...]] = {}
+        self._terms: dict[tuple, tuple] = {}
+        self._load_context(context_path or DATA / "context.yaml")
+
+    # -- data ---------------------------------------------------------------
+    def _load_context(self, path: Path) -> None:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        where = str(path.name)
+        self.graded_cap = float(data["graded_cap"])
+        self.placements = {k: float(v) for k, v in data["placements"].items()}
+        if set(self.placements) != {"lower", "bottom"}:
+            raise ValueError(f"{where}: placements must be exactly 'lower' and 'bottom'")
+        gap = 1.0 + 2 * self.graded_cap     # base scores lie in 0..1, graded sums within ±graded_cap
+        if not (self.placements["lower"] > gap and self.placements["bottom"] - self.placements["lower"] > gap):
+            raise ValueError(f"{where}: placements must be more than 1 + 2 × graded_cap apart to keep the bands apart")
+
+        def term(spec: dict, what: str, sources=None) -> Term:
+            placement = spec.get("placement")
+            if placement is not None and placement not in self.placements:
+                raise ValueError(f"{where}: {what}: placement must be one of {', '.join(self.placements)}")
+            if not spec.get("explain_zh"):
+                raise ValueError(f"{what}: explain_zh is required")
+            srcs = tuple(spec.get("sources") or sources or ())
+            if not srcs:
+                raise ValueError(f"{where}: {what}: sources are required")
+            return Term(float(spec.get("adjust", 0.0)), placement, spec["explain_zh"], srcs)
+
+        self.categories: dict[str, dict[str, Any]] = {}
+        for cid, spec in data["categories"].items():
+            self.categories[cid] = {"label_zh": spec["label_zh"], "why_zh": " ".join(spec["why"].split()),
+                                    "terms": {m: term(t, f"categories.{cid}.{m}") for m, t in (spec.get("terms") or {}).items()}}
+        zones = data["zones"]
+        self.zone_labels: dict[str, str] = dict(zones["classes"])
+        self.province_zones: dict[str, str] = dict(zones["provinces"])
+        self.city_zones: dict[str, dict[str, str]] = {p: dict(c) for p, c in (zones.get("cities") or {}).items()}
+        self.zone_notes: dict[str, str] = dict(zones.get("notes") or {})
+        for z in [*self.province_zones.values(), *(z for c in self.city_zones.values() for z in c.values())]:
+            if z not in self.zone_labels:
+                raise ValueError(f"{where}: zone {z!r} is not one of {', '.join(self.zone_labels)}")
+        self.zone_basis = " ".join(zones["basis"].split())
+        dry = data["dry"]
+        self.dry_zones = frozenset(dry["zones"])
+        self.dry_why = " ".join(dry["why"].split())
+        self.dry_verified = bool(dry.get("verified", False))
+        # model id -> {"water_false" | "water_unknown" | "water_true" | "always": Term}
+        self.dry_terms: dict[str, dict[str, Term]] = {}
+        for n, spec in enumerate(dry["terms"]):
+            cases = {k: term(spec[k], f"dry.terms[{n}].{k}", spec.get("sources"))
+                     for k in ("water_false", "water_unknown", "water_true", "always") if k in spec}
+            for mid in spec["models"]:
+                self.dry_terms[mid] = cases
+        her = data["heritage"]
+        self.heritage_why = " ".join(her["why"].split())
+        self.heritage_labels: dict[str, str] = dict(her["labels"])
+        self.heritage_matches: dict[str, frozenset] = {h: frozenset(ms) for h, ms in her["matches"].items()}
+        self.heritage_displaces = frozenset(her["displaces"])
+        self.heritage_match = term(her["match"], "heritage.match")
+        self.heritage_displace = term(her["displace"], "heritage.displace")
+
+    def context_sources(self) -> list[str]:
+        """Every clause id the context terms cite (each must resolve in the knowledge base)."""
+        terms = [t for c in self.categories.values() for t in c["terms"].values()]
+        terms += [t for cases in self.dry_terms.values() for t in cases.values()]
+        terms += [self.heritage_match, self.heritage_displace]
+        return sorted({s for t in terms for s in t.sources})
+
+    def context_models(self) -> list[str]:
+        """Every model (or kind of model) id the context terms name (each must be a concept)."""
+        ids = {m for c in self.categories.values() for m in c["terms"]} | set(self.dry_terms)
+        ids |= {m for ms in self.heritage_matches.values() for m in ms} | self.heritage_displaces
+        return sorted(ids | set(self.categories))
+
+    # -- the SKOS tree ------------------------------------------------------
+    def _chain(self, model_id: str) -> tuple[str, ...]:
+        """The model and its broader concepts, nearest first (breadth-first up the SKOS tree), cached."""
+        hit = self._chains.get(model_id)
+        if hit is None:
+            seen: list[str] = []
+            queue = [model_id]
+            while queue:
+                cur = queue.pop(0)
+                if cur in seen:
+                    continue
+                seen.append(cur)
+                queue.extend(self._broader(cur))
+            hit = self._chains[model_id] = tuple(seen)
+        return hit
 
     def profile_of(self, model_id: str) -> ModelProfile | None:
         """The model's own entry, else the nearest broader concept's (breadth-first up the SKOS tree)."""
         if model_id in self._resolved:
             return self._resolved[model_id]
-        seen, queue, hit = set(), [model_id], None
-        while queue and hit is None:
-            cur = queue.pop(0)
-            if cur in seen:
-                continue
-            seen.add(cur)
-            hit = self.entries.get(cur)
-            queue.extend(self._broader(cur))
+        hit = next((self.entries[c] for c in self._chain(model_id) if c in self.entries), None)
         self._resolved[model_id] = hit
         return hit
 
-    def score(self, model_id: str, rule_weight: float, factor_values: dict[str, float],
-              potential: float) -> tuple[float, dict[str, Any]]:
-        """(score 0..1, breakdown) for one recommended model.
+    def zone_of(self, province: Any, city: Any = None) -> str | None:
+        """The climate zone (arid, semi_arid, semi_humid, humid) of a province, or a listed city in it; None if unknown."""
+        zone = self.province_zones.get(province) if isinstance(province, str) else None
+        if zone is not None and city and isinstance(city, str):
+            for prefix, z in self.city_zones.get(province, {}).items():
+                if city.startswith(prefix):
+                    return z
+        return zone
 
-        The breakdown holds this mine's numbers; what they mean for the model
-        (its factors, potential kind and why) is ``profile_info(breakdown["profile_of"])``,
-        listed once per advice in its ``ranking`` field.
+    # -- context terms ------------------------------------------------------
+    def _context_terms(self, model_id: str, category: Any, zone: str | None, water: bool | None,
+                       heritage: tuple) -> tuple:
+        """(category_fit, zone_fit, heritage_fit, placement, adjustments) for one combination, cached."""
+        key = (model_id, category, zone, water, heritage)
+        hit = self._terms.get(key)
+        if hit is not None:
+            return hit
+        chain = self._chain(model_id)
+        adjustments: list[dict[str, Any]] = []
+        fits = {"category": 0.0, "zone": 0.0, "heritage": 0.0}
+        placement = 0.0
+
+        def add(kind: str, t: Term, text: str) -> None:
+            nonlocal placement
+            item: dict[str, Any] = {"term": kind, "value": round(t.adjust, 4), "explanation_zh": text}
+            if t.placement:
+                item["placement"] = t.placement
+                item["value"] = -self.placements[t.placement]
+                placement = max(placement, self.placements[t.placement])
+            else:
+                fits[kind] += t.adjust
+            adjustments.append(item)
+
+        cat = self.categories.get(category) if isinstance(category, str) else None
+        if cat is not None:
+            t = next((cat["terms"][c] for c in chain if c in cat["terms"]), None)
+            if t is not None:
+                text = t.explain_zh if cat["label_zh"] in t.explain_zh else f"{cat['label_zh']}：{t.explain_zh}"
+                add("category", t, text)
+        if zone in self.dry_zones:
+            cases = next((self.dry_terms[c] for c in chain if c in self.dry_terms), None)
+            if cases is not None:
+                case = "always" if "always" in cases else {True: "water_true", False: "water_false"}.get(water, "water_unknown")
+                t = cases.get(case)
+                if t is not None:
+                    add("zone", t, t.explain_zh.format(zone=self.zone_labels[zone]))
+        if heritage:
+            chain_set = set(chain)
+            matched = [h for h in heritage if chain_set & self.heritage_matches.get(h, frozenset())]
+            present = [h for h in heritage if h in self.heritage_labels]
+            if matched:
+                names = "、".join(self.heritage_labels[h] for h in matched)
+                add("heritage", self.heritage_match, self.heritage_match.explain_zh.format(heritage=names))
+            elif present and chain_set & self.heritage_displaces:
+                names = "、".join(self.heritage_labels[h] for h in present)
+                add("heritage", self.heritage_displace, self.heritage_displace.explain_zh.format(heritage=names))
+        graded = fits["category"] + fits["zone"] + fits["heritage"]
+        if abs(graded) > self.graded_cap + 1e-9:   # the data keeps every sum within the cap (tested); never silent
+            raise ValueError(f"context.yaml: graded terms of {model_id} in {key[1:]} sum to {graded:+.2f}, "
+                             f"beyond ±{self.graded_cap}")
+        hit = (round(fits["category"], 4), round(fits["zone"], 4), round(fits["heritage"], 4), placement,
+               tuple(adjustments))
+        if len(self._terms) < 500_000:
+            self._terms[key] = hit
+        return hit
+
+    def score(self, model_id: str, rule_weight: float, factor_values: dict[str, float],
+              potential: float, context: dict[str, Any] | None = None) -> tuple[float, dict[str, Any]]:
+        """(score, breakdown) for one recommended model.
+
+        ``context`` is ``{"category": <restoration category id or None>, "profile": <validated profile>}``;
+        without it (or with nothing known in it) the context terms are 0. The breakdown holds this
+        mine's numbers; what they mean for the model (its factors, potential kind and why) is
+        ``profile_info(breakdown["profile_of"])``, and the context terms' reasons are in
+        ``explanation(...)["context"]``, both listed once per advice in its ``ranking`` field.
         """
         prof = self.profile_of(model_id)
         if prof is None:  # a model with no table entry: ordered by its rules alone, and said so
             fit, pot_term, kind, by = 0.5, 0.5, "neutral", None
         else:
-            total = sum(prof.factors.values())
-            fit = sum(w * factor_values[f] for f, w in prof.factors.items()) / total
+            fit = 0.0
+            for f, w in prof.weights:
+                fit += w * factor_values[f]
             kind, by = prof.potential, prof.defined_by
             pot_term = potential if kind == "market" else (1.0 - potential) if kind == "protective" else 0.5
         score = self.w_rule * rule_weight + self.w_fit * fit + self.w_pot * pot_term
+        terms = _NO_TERMS
+        if context:
+            p = context.get("profile") or {}
+            category = context.get("category")
+            if isinstance(category, dict):
+                category = category.get("id")
+            h = p.get("heritage")
+            w = p.get("water_accumulated")
+            terms = self._context_terms(model_id, category, self.zone_of(p.get("province"), p.get("city")),
+                                        w if isinstance(w, bool) else None,
+                                        tuple(sorted(set(h))) if h else ())
+        cat_fit, zone_fit, her_fit, placement, adjustments = terms
+        if adjustments:
+            score += cat_fit + zone_fit + her_fit - placement
         breakdown = {"rule_weight": round(rule_weight, 4), "factor_fit": round(fit, 4),
-                     "potential_term": round(pot_term, 4), "potential_kind": kind, "profile_of": by}
+                     "potential_term": round(pot_term, 4), "potential_kind": kind, "profile_of": by,
+                     "category_fit": cat_fit, "zone_fit": zone_fit, "heritage_fit": her_fit,
+                     "placement": placement, "adjustments": list(adjustments)}
         return round(score, 4), breakdown
 
+    # -- what the advice's ``ranking`` field says ---------------------------
     def profile_info(self, profile_id: str | None) -> dict[str, Any]:
         """What a model profile (a group or a model of ``data/models.yaml``) weighs, and why."""
         if profile_id is None:
@@ -96,8 +289,33 @@ class Ranker:
         prof = self.entries[profile_id]
         return {"factors": prof.factors, "potential": prof.potential, "why_zh": prof.why}
 
+    def context_info(self) -> dict[str, Any]:
+        """The context terms: what each restoration category, the dry zones and heritage add, and why."""
+        info = getattr(self, "_context_info", None)
+        if info is None:
+            def value(t: Term) -> Any:
+                return t.placement if t.placement else t.adjust
+
+            info = self._context_info = {
+                "categories": {cid: {"label_zh": c["label_zh"], "why_zh": c["why_zh"],
+                                     "terms": {m: value(t) for m, t in c["terms"].items()}}
+                               for cid, c in self.categories.items()},
+                "zone": {"basis_zh": self.zone_basis, "dry_zones": sorted(self.dry_zones),
+                         "dry_why_zh": self.dry_why, "verified": self.dry_verified},
+                "heritage": {"why_zh": self.heritage_why, "match": self.heritage_match.adjust,
+                             "displace": self.heritage_displace.adjust},
+                "placements": dict(self.placements),
+                "graded_cap": self.graded_cap,
+                "about_zh": ("类别、气候区和遗产三项为加减分（合计不超过±{cap}）；“排在后面”（placement）使该利用"
+                             "排在所有未被排后的利用之后：lower 减 {lower:g}（气候不宜），bottom 减 {bottom:g}"
+                             "（修复类别不以此为方向），故得分可为负。信息未知时各项为 0。").format(
+                    cap=self.graded_cap, lower=self.placements["lower"], bottom=self.placements["bottom"]),
+            }
+        return info
+
     def explanation(self, profile_ids) -> dict[str, Any]:
-        """The advice's ``ranking`` field: the formula and the model profiles its scores used."""
-        return {"formula": "score = blend.rule × rule_weight + blend.fit × factor_fit + blend.potential × potential_term",
+        """The advice's ``ranking`` field: the formula, the model profiles its scores used and the context terms."""
+        return {"formula": FORMULA,
                 "blend": self.blend,
-                "profiles": {pid or "(none)": self.profile_info(pid) for pid in dict.fromkeys(profile_ids)}}
+                "profiles": {pid or "(none)": self.profile_info(pid) for pid in dict.fromkeys(profile_ids)},
+                "context": self.context_info()}
