@@ -33,6 +33,11 @@ FORMULA = ("score = blend.rule × rule_weight + blend.fit × factor_fit + blend.
 _NO_TERMS: tuple = (0.0, 0.0, 0.0, 0.0, ())
 
 
+def _text(block: str) -> str:
+    """A YAML literal block of Chinese text as one paragraph (lines joined without spaces)."""
+    return "".join(line.strip() for line in block.splitlines())
+
+
 @dataclass(frozen=True)
 class ModelProfile:
     """What matters for one model (or one group of models)."""
@@ -108,7 +113,7 @@ class Ranker:
 
         self.categories: dict[str, dict[str, Any]] = {}
         for cid, spec in data["categories"].items():
-            self.categories[cid] = {"label_zh": spec["label_zh"], "why_zh": " ".join(spec["why"].split()),
+            self.categories[cid] = {"label_zh": spec["label_zh"], "why_zh": _text(spec["why"]),
                                     "terms": {m: term(t, f"categories.{cid}.{m}") for m, t in (spec.get("terms") or {}).items()}}
         zones = data["zones"]
         self.zone_labels: dict[str, str] = dict(zones["classes"])
@@ -118,10 +123,10 @@ class Ranker:
         for z in [*self.province_zones.values(), *(z for c in self.city_zones.values() for z in c.values())]:
             if z not in self.zone_labels:
                 raise ValueError(f"{where}: zone {z!r} is not one of {', '.join(self.zone_labels)}")
-        self.zone_basis = " ".join(zones["basis"].split())
+        self.zone_basis = _text(zones["basis"])
         dry = data["dry"]
         self.dry_zones = frozenset(dry["zones"])
-        self.dry_why = " ".join(dry["why"].split())
+        self.dry_why = _text(dry["why"])
         self.dry_verified = bool(dry.get("verified", False))
         # model id -> {"water_false" | "water_unknown" | "water_true" | "always": Term}
         self.dry_terms: dict[str, dict[str, Term]] = {}
@@ -131,7 +136,7 @@ class Ranker:
             for mid in spec["models"]:
                 self.dry_terms[mid] = cases
         her = data["heritage"]
-        self.heritage_why = " ".join(her["why"].split())
+        self.heritage_why = _text(her["why"])
         self.heritage_labels: dict[str, str] = dict(her["labels"])
         self.heritage_matches: dict[str, frozenset] = {h: frozenset(ms) for h, ms in her["matches"].items()}
         self.heritage_displaces = frozenset(her["displaces"])
