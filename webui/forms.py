@@ -26,6 +26,7 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
                       "natural_recovery_conditions", "water_accumulated", "waste_rock_m3")),
     ("section.location", ("location_zone", "distance_to_city_km", "road_access", "heritage", "landscape_value",
                           "reclaimable_to_cultivated", "public_support")),
+    ("section.intent", ("intended_uses",)),
 ]
 _in_sections = [name for _key, names in SECTIONS for name in names]
 assert sorted(_in_sections) == sorted(PROFILE_FIELDS), "every contract field must appear in exactly one form section"
