@@ -46,13 +46,14 @@ class Finding:
 class Item:
     """One advice item being assembled: its id, its reasons (one per rule) and the rules' weights."""
 
-    __slots__ = ("id", "reasons", "rules", "weights")
+    __slots__ = ("id", "reasons", "rules", "weights", "rank")
 
     def __init__(self, item_id: str) -> None:
         self.id = item_id
         self.reasons: list[dict[str, Any]] = []
         self.rules: set[str] = set()
         self.weights: list[float] = []
+        self.rank = 99               # strongest tier among its sources (corpus.model.TIER_RANK; lower = stronger)
 
     @property
     def weight(self) -> float:
@@ -82,19 +83,23 @@ def findings_from(conclusions: Iterable[Any]) -> list[Finding]:
 class Collector:
     """Group conclusions by advice section and item, merging reasons of agreeing rules.
 
-    ``reason_of(rule_id, explanation_zh, clause_ids)`` builds one REASON.
+    ``reason_of(rule_id, explanation_zh, clause_ids)`` builds one REASON; ``tier_rank(clause_ids)`` gives
+    the rank of the strongest tier of those clauses' documents (each item keeps its strongest).
     """
 
-    def __init__(self, reason_of) -> None:
+    def __init__(self, reason_of, tier_rank=None) -> None:
         self._reason_of = reason_of
+        self._tier_rank = tier_rank or (lambda ids: 0)
         self.sections: dict[str, dict[str, Item]] = {}
 
     def add_conclusions(self, conclusions: Iterable[Any]) -> None:
         """The engine's conclusions, one item per concluded value (the hot path of a batch)."""
         sections = self.sections
         reason_of = self._reason_of
+        tier_rank = self._tier_rank
         last_rule, last_text, reason = None, None, None   # a rule's conclusions come together: one reason
         for c in conclusions:
+            rank = tier_rank(c.sources)
             items = sections.get(c.kind)
             if items is None:
                 items = sections[c.kind] = {}
@@ -106,6 +111,8 @@ class Collector:
                     item = items[v] = Item(v)
                 if c.weight is not None:
                     item.weights.append(c.weight)
+                if rank < item.rank:
+                    item.rank = rank
                 rules = item.rules
                 if rule_id not in rules:
                     rules.add(rule_id)
@@ -121,6 +128,9 @@ class Collector:
             item = items[f.value] = Item(f.value)
         if f.weight is not None:
             item.weights.append(float(f.weight))
+        rank = self._tier_rank(f.sources)
+        if rank < item.rank:
+            item.rank = rank
         if f.rule_id not in item.rules:
             item.rules.add(f.rule_id)
             item.reasons.append(self._reason_of(f.rule_id, f.explanation_zh, f.sources))

@@ -49,7 +49,14 @@ class SourceResolver:
             # confirmed (facts.md "U" facts are not), and its in-force status
             "verified": bool(doc.verified),
             "doc_status": doc.status,
+            # second version of the contract: binding force, and where in the text the clause is
+            "tier": getattr(doc, "binding_tier", None) or "research",
+            "binding": bool(getattr(doc, "binding", False)),
+            "clause_label": clause.heading or None,
         }
+        content = getattr(doc, "content", None)
+        if content:
+            hit["official_text"] = content == "official"
         self._one[clause_id] = hit
         return hit
 

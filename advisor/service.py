@@ -13,6 +13,7 @@ Batch, what-if and province comparison (``batch.py``, ``whatif.py``) reuse
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -20,6 +21,8 @@ import orjson
 import yaml
 
 from advisor.assemble import LIST_SECTIONS, Collector, Finding, Item, UnknownsBuilder, jsonable, pick_single
+from advisor.legal import (NATURAL_RECOVERY_EXCLUDES, STATUS_ORDER, TierIndex, gate_reason, is_binding,
+                           lapsed_warnings, research_item, tier_name)
 from advisor.potential import FACTORS, PotentialModel
 from advisor.precedents import PrecedentFinder
 from advisor.profile import ProfileError, validate_profile
@@ -46,8 +49,9 @@ class Advisor:
     """Advice for mine profiles from a knowledge base's rules, clauses, concepts and cases."""
 
     def __init__(self, kb: Any, *, ruleset: Any = None, cases: Iterable[Any] | None = None,
-                 weights: dict[str, float] | None = None) -> None:
+                 weights: dict[str, float] | None = None, gate_path: Path | None = None) -> None:
         self.kb = kb
+        self.gate_path = gate_path
         self.ruleset = ruleset if ruleset is not None else kb.ruleset
         self.resolver = SourceResolver(kb)
         self.labels = Labels()
@@ -55,6 +59,9 @@ class Advisor:
         self.weights = dict(weights) if weights else dict(self.potential.ahp.weights)
         self.weights_method = "custom" if weights else "ahp"
         self.ranker = Ranker(self._broader)
+        self.tiers = TierIndex(kb)
+        self._ranker_context = "context" in inspect.signature(self.ranker.score).parameters
+        self.gate = self._load_gate()
         self.unknowns = UnknownsBuilder(self.labels)
         self._reasons: dict[tuple, dict[str, Any]] = {}
         self._rankings: dict[tuple, dict[str, Any]] = {}
@@ -67,6 +74,15 @@ class Advisor:
     def _broader(self, concept_id: str) -> list[str]:
         lab = self.labels(concept_id)
         return list(lab.get("broader", []))
+
+    def _load_gate(self) -> Any:
+        """The legal gate table; any problem in it (unresolved clause, unknown model or zone) is an error."""
+        from rules.gate import GateError, load_gate
+
+        gate, problems = load_gate(self.gate_path, kb=self.kb, ancestors=self.labels.ancestors)
+        if problems or gate is None:
+            raise GateError(problems)
+        return gate
 
     def _kb_cases(self) -> list[Any]:
         graph = getattr(self.kb, "graph", None)
@@ -134,11 +150,14 @@ class Advisor:
                                tuple(a["sources"]), a.get("weight")))
         return out
 
-    def _item(self, section: str, item: Item) -> dict[str, Any]:
+    def _item(self, section: str, item: Item, reference: frozenset = frozenset()) -> dict[str, Any]:
         lab = self.labels(item.id)
         out = {"id": item.id, "label_zh": lab["zh"]}
         if section in LABELLED_EN:
             out["label_en"] = lab["en"]
+        out["strongest_tier"] = tier_name(item.rank) if item.rank < 99 else "research"
+        if reference and item.rules <= reference:
+            out["reference"] = True
         out["reasons"] = item.reasons
         return out
 
@@ -153,54 +172,121 @@ class Advisor:
         """
         p = profile if validated else validate_profile(profile)
         ev = self.ruleset.evaluate(p, as_of=parse_as_of(as_of), explain=explain)
+        reference = getattr(ev, "reference_rules", frozenset())
         w = weights or self.weights
         pot = self.potential.evaluate(p, w, "entropy" if weights else self.weights_method)
         pot["sources"] = self.potential_ref if for_json else self.potential_sources
-        col = Collector(self._reason_ref if for_json else self._reason)
+        reason_of = self._reason_ref if for_json else self._reason
+        col = Collector(reason_of, self.tiers.rank)
         col.add_conclusions(ev.conclusions)
         for f in self._low_potential_findings(pot, p):
             col.add(f)
         advice: dict[str, Any] = {"mine_id": p["id"]}
+        research: list[dict[str, Any]] = []
+        removed_extra: list[dict[str, Any]] = []
         for kind in ("restoration_category", "priority"):
-            chosen, others = pick_single(col.items(kind))
+            binding = [i for i in col.items(kind) if is_binding(i.rank)]
+            research += [research_item(kind, self._item(kind, i)) for i in col.items(kind) if not is_binding(i.rank)]
+            chosen, others = pick_single(binding)
             if chosen is None:
                 advice[kind] = None
                 continue
+            entry = self._item(kind, chosen, reference)
             lab = self.labels(chosen.id)
-            entry = {"id": chosen.id, "label_zh": lab["zh"], "label_en": lab["en"], "reasons": chosen.reasons}
+            entry = {"id": chosen.id, "label_zh": lab["zh"], "label_en": lab["en"], **entry}
             if others:
-                entry["alternatives"] = [self._item(kind, o) for o in others]
+                entry["alternatives"] = [self._item(kind, o, reference) for o in others]
             advice[kind] = entry
-        excluded = {i.id: i for i in col.items("exclude")}
+        category = (advice["restoration_category"] or {}).get("id")
+        excluded: dict[str, dict[str, Any]] = {}
+        for item in col.items("exclude"):
+            entry = self._item("excluded_models", item, reference)
+            if is_binding(item.rank):
+                excluded[item.id] = entry
+            else:
+                research.append(research_item("exclude", entry))
+        if category == "natural_recovery":
+            cat = advice["restoration_category"]
+            for mid in NATURAL_RECOVERY_EXCLUDES:
+                if mid not in excluded:
+                    lab = self.labels(mid)
+                    excluded[mid] = {"id": mid, "label_zh": lab["zh"], "label_en": lab["en"],
+                                     "strongest_tier": cat["strongest_tier"],
+                                     "reasons": [{**r, "explanation_zh": "修复类别为自然恢复，以封育保护、自然演替为主，"
+                                                  f"不开展{lab['zh']}：" + r["explanation_zh"]} for r in cat["reasons"]]}
+                    if cat.get("reference"):
+                        excluded[mid]["reference"] = True
+        zones = self.gate.zone_values(p)
         values = {f: pot["factors"][f]["value"] for f in FACTORS}
+        context = {"category": category, "profile": p}
         models, dropped = [], []
         for item in col.items("recommend"):
             # A hard exclusion always wins, and excluding a kind of use (construction_use)
             # excludes every narrower model of it (industry_commerce …), as the ontology says.
-            by = next((excluded[a] for a in (item.id, *self.labels.ancestors(item.id)) if a in excluded), None)
+            by = next((a for a in (item.id, *self.labels.ancestors(item.id)) if a in excluded), None)
             if by is not None:
                 dropped.append((item, by))
                 continue
-            score, breakdown = self.ranker.score(item.id, item.weight if item.weights else 1.0, values, pot["score"])
-            entry = self._item("utilization_models", item)
+            verdict = self.gate.assess(item.id, p, zones)
+            if verdict.status == "forbidden":
+                self._gate_exclude(excluded, item.id, verdict, reason_of)
+                dropped.append((item, item.id))
+                continue
+            entry = self._item("utilization_models", item, reference)
+            if not is_binding(item.rank):
+                # a paper's idea: shown apart, with what the law conditions it on, never with binding reasons
+                suggestion = research_item("recommend", entry)
+                suggestion["legal_status"] = verdict.status
+                if verdict.conditions_zh:
+                    suggestion["conditions_zh"] = list(verdict.conditions_zh)
+                research.append(suggestion)
+                continue
+            self._legal_status(entry, verdict, reason_of)
+            score, breakdown = self.ranker.score(item.id, item.weight if item.weights else 1.0, values, pot["score"],
+                                                 **({"context": context} if self._ranker_context else {}))
             entry["score"] = score
             entry["score_breakdown"] = breakdown
             models.append(entry)
-        models.sort(key=lambda m: -m["score"])
+        if category == "natural_recovery" and not any(
+                m["id"] == "natural_closure" or "natural_closure" in self.labels.ancestors(m["id"]) for m in models):
+            models.append(self._closure_from_category(advice["restoration_category"], p, zones, values, pot,
+                                                      context, reason_of))
+        # the law's order first: permitted before conditional, binding before reference; then the score
+        models.sort(key=lambda m: (STATUS_ORDER[m["legal_status"]], bool(m.get("reference")), -m["score"]))
         advice["utilization_models"] = models
-        for kind in ("exclude", "incentive", "constraint", "measure"):
+        advice["excluded_models"] = list(excluded.values())
+        for kind in ("incentive", "constraint", "measure"):
             section = LIST_SECTIONS[kind]
-            advice[section] = [self._item(section, i) for i in col.items(kind)]
-        resp = col.items("responsibility")
+            kept = []
+            for item in col.items(kind):
+                entry = self._item(section, item, reference)
+                if not is_binding(item.rank):
+                    research.append(research_item(kind, entry))
+                    continue
+                if kind == "incentive" and not self._incentive_allowed(entry, excluded, p, zones, reason_of,
+                                                                         removed_extra):
+                    continue
+                kept.append(entry)
+            advice[section] = kept
+        resp = [i for i in col.items("responsibility") if is_binding(i.rank)]
+        research += [research_item("responsibility", self._item("responsibility", i))
+                     for i in col.items("responsibility") if not is_binding(i.rank)]
         if resp:
             advice["responsibility"] = {
                 "label_zh": "；".join(self.labels(i.id)["zh"] for i in resp),
                 "ids": [i.id for i in resp],
+                "strongest_tier": tier_name(min(i.rank for i in resp)),
                 # Several concepts share this one section: each reason says which one it supports.
                 "reasons": [r | {"about": i.id} for i in resp for r in i.reasons],
             }
+            if reference and all(i.rules <= reference for i in resp):
+                advice["responsibility"]["reference"] = True
         else:
             advice["responsibility"] = None
+        advice["research_suggestions"] = research
+        advice["intended_use"] = [self._intended(mid, p, zones, excluded, models, reason_of)
+                                  for mid in p.get("intended_uses") or ()]
+        advice["warnings"] = self._warnings(ev, reference)
         advice["precedents"] = self.precedents.find(p, refs=for_json)
         advice["unknowns"] = self.unknowns(ev.pending, p)
         advice["potential"] = pot
@@ -209,15 +295,113 @@ class Advisor:
         if explain:
             advice["explain"] = {
                 "facts": jsonable(getattr(ev, "facts", {})),
+                "reference_rules": sorted(reference & set(ev.fired_rules())) if reference else [],
                 "removed": [{"kind": c.kind, "id": c.value, "rule": c.rule_id, "by_rule": by, "why_zh": why}
                             for c, by, why in (ev.removed or [])]
-                + [{"kind": "recommend", "id": item.id, "rule": sorted(item.rules)[0], "by_rule": sorted(ex.rules)[0],
-                    "why_zh": f"上位利用模式「{self.labels(ex.id)['zh']}」被排除"} for item, ex in dropped],
+                + [{"kind": "recommend", "id": item.id, "rule": sorted(item.rules)[0],
+                    "by_rule": excluded[by_id]["reasons"][0]["rule"],
+                    "why_zh": f"利用模式「{self.labels(by_id)['zh']}」被排除"} for item, by_id in dropped]
+                + removed_extra,
                 "not_fired": [{"rule": nf[0], "why_zh": nf[1]} if isinstance(nf, (tuple, list)) and len(nf) == 2
                               else jsonable(nf) for nf in (getattr(ev, "not_fired", None) or [])],
                 "pending": [{"rule": pd.rule_id, "unknown_fields": list(pd.unknown_fields)} for pd in ev.pending],
             }
         return advice
+
+    # -- the legal gate, incentives, intended uses, warnings (semantics in advisor/legal.py) --
+    def _closure_from_category(self, cat: dict, p: dict, zones: dict, values: dict, pot: dict, context: dict,
+                               reason_of) -> dict[str, Any]:
+        """Natural recovery *is* closure for natural succession (自然封育): the category's own reasons support it."""
+        lab = self.labels("natural_closure")
+        entry = {"id": "natural_closure", "label_zh": lab["zh"], "label_en": lab["en"],
+                 "strongest_tier": cat["strongest_tier"],
+                 "reasons": [{**r, "explanation_zh": "修复类别为自然恢复，即封育保护、依靠自然演替恢复："
+                              + r["explanation_zh"]} for r in cat["reasons"]]}
+        if cat.get("reference"):
+            entry["reference"] = True
+        self._legal_status(entry, self.gate.assess("natural_closure", p, zones), reason_of)
+        score, breakdown = self.ranker.score("natural_closure", 1.0, values, pot["score"],
+                                             **({"context": context} if self._ranker_context else {}))
+        entry["score"], entry["score_breakdown"] = score, breakdown
+        return entry
+
+    def _gate_exclude(self, excluded: dict, model_id: str, verdict: Any, reason_of) -> None:
+        reasons = [gate_reason(c, reason_of) for c in verdict.cells if c.verdict == "forbidden"]
+        entry = excluded.get(model_id)
+        if entry is None:
+            lab = self.labels(model_id)
+            excluded[model_id] = {"id": model_id, "label_zh": lab["zh"], "label_en": lab["en"],
+                                  "strongest_tier": tier_name(min(self.tiers.rank(c.sources) for c in verdict.cells
+                                                                  if c.verdict == "forbidden")),
+                                  "legal_gate": True, "reasons": reasons}
+        else:
+            entry["reasons"] = list(entry["reasons"]) + [r for r in reasons if r not in entry["reasons"]]
+
+    def _legal_status(self, entry: dict, verdict: Any, reason_of) -> None:
+        entry["legal_status"] = verdict.status
+        if verdict.status == "conditional":
+            entry["conditions_zh"] = list(verdict.conditions_zh)
+            if verdict.missing_fields:
+                entry["missing_fields"] = list(verdict.missing_fields)
+            entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of)
+                                                         for c in (*verdict.cells, *verdict.undecided)]
+
+    def _incentive_allowed(self, entry: dict, excluded: dict, p: dict, zones: dict, reason_of,
+                           removed: list) -> bool:
+        """An incentive that implies a use stands only where that use is not excluded or forbidden."""
+        use = self.gate.incentive_uses.get(entry["id"])
+        if use is None:
+            return True
+        chain = (use, *self.labels.ancestors(use))
+        by = next((a for a in chain if a in excluded), None)
+        verdict = self.gate.assess(use, p, zones)
+        if by is None and verdict.status != "forbidden":
+            if verdict.status == "conditional":
+                entry["conditions_zh"] = list(verdict.conditions_zh)
+                entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of)
+                                                             for c in (*verdict.cells, *verdict.undecided)]
+            return True
+        removed.append({"kind": "incentive", "id": entry["id"], "rule": entry["reasons"][0]["rule"],
+                        "by_rule": verdict.cells[0].id if by is None else excluded[by]["reasons"][0]["rule"],
+                        "why_zh": f"激励「{entry['label_zh']}」意味着「{self.labels(use)['zh']}」，该用途在本矿山被排除或禁止"})
+        return False
+
+    def _intended(self, model_id: str, p: dict, zones: dict, excluded: dict, models: list, reason_of) -> dict:
+        lab = self.labels(model_id)
+        out: dict[str, Any] = {"id": model_id, "label_zh": lab["zh"], "label_en": lab["en"]}
+        by = next((a for a in (model_id, *self.labels.ancestors(model_id)) if a in excluded), None)
+        verdict = self.gate.assess(model_id, p, zones)
+        recommended = next((m for m in models if m["id"] == model_id), None)
+        if by is not None or verdict.status == "forbidden":
+            out["verdict"] = "forbidden"
+            reasons = [gate_reason(c, reason_of) for c in verdict.cells if c.verdict == "forbidden"]
+            if by is not None:
+                reasons += [r for r in excluded[by]["reasons"] if r not in reasons]
+            out["conditions_zh"], out["missing_fields"], out["reasons"] = [], [], reasons
+        elif verdict.status == "conditional" and verdict.could_be_forbidden and not verdict.cells:
+            out["verdict"] = "undecidable"
+            out["conditions_zh"] = list(verdict.conditions_zh)
+            out["missing_fields"] = list(verdict.missing_fields)
+            out["reasons"] = [gate_reason(c, reason_of) for c in verdict.undecided]
+        elif verdict.status == "conditional":
+            out["verdict"] = "conditional"
+            out["conditions_zh"] = list(verdict.conditions_zh)
+            out["missing_fields"] = list(verdict.missing_fields)
+            out["reasons"] = [gate_reason(c, reason_of) for c in (*verdict.cells, *verdict.undecided)]
+        else:
+            out["verdict"] = "permitted"
+            out["conditions_zh"], out["missing_fields"] = [], []
+            out["reasons"] = [gate_reason(self.gate.default, reason_of)]
+        out["recommended"] = recommended is not None
+        if recommended is not None:
+            out["reasons"] = list(out["reasons"]) + [r for r in recommended["reasons"] if r not in out["reasons"]]
+        return out
+
+    def _warnings(self, ev: Any, reference: frozenset) -> list[dict[str, Any]]:
+        if not reference:
+            return []
+        used = {c.rule_id for c in ev.conclusions if c.rule_id in reference and c.kind != "fact"}
+        return lapsed_warnings(self.kb, (self.ruleset.get(r) for r in sorted(used)))
 
     # -- many mines, what-if, provinces (thin wrappers; logic in batch.py / whatif.py) --
     def advise_many(self, records: Iterable[Any], *, as_of: Any = None, explain: bool = False,

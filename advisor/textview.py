@@ -9,10 +9,43 @@ from __future__ import annotations
 from typing import Any
 
 
+TIER_ZH = {"law": "法律", "regulation": "行政法规/国务院文件", "ministry": "部门规章/规范性文件", "local": "地方法规/文件",
+           "plan": "规划", "standard": "标准", "research": "研究文献", "party": "党的文件（非约束）", "foreign": "国外资料"}
+VERDICT_ZH = {"permitted": "允许", "conditional": "有条件允许", "forbidden": "禁止", "undecidable": "无法判定"}
+
+
 def _cite(source: dict[str, Any]) -> str:
     number = f" {source['doc_number']}" if source.get("doc_number") else ""
+    label = f" {source['clause_label']}" if source.get("clause_label") else ""
+    tier = f"［{TIER_ZH[source['tier']]}］" if source.get("tier") in TIER_ZH else ""
     flag = "（待核实）" if source.get("verified") is False else ""
-    return f"{source['doc_title']}{number} [{source['clause_id']}]{flag}"
+    lapsed = "（已过期限，仅作参考）" if source.get("doc_status") == "expired" else ""
+    return f"{tier}{source['doc_title']}{number}{label} [{source['clause_id']}]{flag}{lapsed}"
+
+
+def _marks(item: dict[str, Any]) -> str:
+    out = ""
+    if item.get("legal_status") == "conditional":
+        out += "  〔有条件：" + "；".join(item.get("conditions_zh") or []) + "〕"
+    if item.get("conditions_zh") and item.get("legal_status") is None and "verdict" not in item:
+        out += "  〔条件：" + "；".join(item["conditions_zh"]) + "〕"
+    if item.get("reference"):
+        out += "  〔仅作参考：依据已过期限的规划〕"
+    return out
+
+
+def _intended(advice: dict[str, Any]) -> list[str]:
+    items = advice.get("intended_use") or []
+    if not items:
+        return []
+    out = ["拟利用方向能否实施："]
+    for item in items:
+        out.append(f"  {item['label_zh']}：{VERDICT_ZH.get(item['verdict'], item['verdict'])}")
+        out += [f"    条件：{c}" for c in item.get("conditions_zh") or []]
+        if item.get("missing_fields"):
+            out.append(f"    需补充：{'、'.join(item['missing_fields'])}")
+        out += _reasons(item)
+    return out + [""]
 
 
 def _reasons(item: dict[str, Any], indent: str = "    ") -> list[str]:
@@ -32,6 +65,9 @@ def _single(title: str, item: dict[str, Any] | None, undetermined: str) -> list[
 def render_text(advice: dict[str, Any]) -> str:
     """One advice object (the contract's shape) as text."""
     out = [f"矿山 {advice['mine_id']} 的修复与利用建议", "=" * 24]
+    out += _intended(advice)
+    for w in advice.get("warnings") or []:
+        out.append(f"注意：{w['message_zh']}")
     undetermined = "根据现有信息无法确定（见下方待补充信息）"
     out += _single("修复类型", advice.get("restoration_category"), undetermined)
     out += _single("修复优先级", advice.get("priority"), undetermined)
@@ -46,9 +82,15 @@ def render_text(advice: dict[str, Any]) -> str:
         out += ["", f"{title}：" + ("无" if not items else "")]
         for n, item in enumerate(items, 1):
             score = f"  得分 {item['score']:.2f}" if isinstance(item.get("score"), (int, float)) else ""
-            out.append(f"  {n}. {item['label_zh']}{score}")
+            out.append(f"  {n}. {item['label_zh']}{score}{_marks(item)}")
             out += _reasons(item, "     ")
     out += ["", *_single("修复责任与资金", advice.get("responsibility"), "根据现有信息无法确定")]
+    research = advice.get("research_suggestions") or []
+    if research:
+        out += ["", "研究建议（仅有研究文献等非约束性依据，供参考，不是政策规定）："]
+        for n, item in enumerate(research, 1):
+            out.append(f"  {n}. {item['label_zh']}（{item.get('kind_zh', item.get('kind', ''))}）{_marks(item)}")
+            out += _reasons(item, "     ")
     precedents = advice.get("precedents") or []
     if precedents:
         out += ["", "相似案例："]

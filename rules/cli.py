@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+from pathlib import Path
 import sys
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ def register(subparsers) -> None:
                                    "Exits 1 if anything is wrong.")
     c.add_argument("--dir", help="rules folder (default: the bundled rules/data)")
     c.add_argument("--no-kb", action="store_true", help="do not resolve sources and concepts (syntax and logic only)")
+    c.add_argument("--gate", help="legal gate table (default: the bundled rules/legal_gate.yaml)")
     c.add_argument("--json", action="store_true", help="print the findings as JSON")
     c.set_defaults(func=cmd_check)
 
@@ -101,12 +103,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         from minekb.kb import KnowledgeBase
 
         kb = KnowledgeBase.open(progress=TerminalProgress())
-    report = check(_rules_dir(args), kb=kb, progress=None if args.json else TerminalProgress())
+    report = check(_rules_dir(args), kb=kb, progress=None if args.json else TerminalProgress(),
+                   gate_path=Path(args.gate) if args.gate else None)
     if args.json:
         print(json.dumps({"ok": report.ok, "rules": report.rules, "load_problems": report.load_problems,
                           "conflicts": [c.describe() for c in report.conflicts], "tests_run": report.tests_run,
                           "test_failures": report.test_failures, "pairs_sampled": report.pairs_sampled,
-                          "untested_rules": report.untested, "not_in_force_today": report.not_in_force},
+                          "untested_rules": report.untested, "not_in_force_today": report.not_in_force,
+                          "gate_cells": report.gate_cells, "gate_problems": report.gate_problems,
+                          "gated_recommendations": report.gated_pairs},
                          ensure_ascii=False, indent=2))
     else:
         for line in report.lines():

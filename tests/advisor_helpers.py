@@ -9,6 +9,7 @@ behaviour run on the real engine and knowledge base (the ``kb`` fixture).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from corpus.model import Clause, Document
@@ -83,7 +84,8 @@ class FakeKB:
         if cid not in self.known:
             return None
         doc_id, _, path = cid.partition("~")
-        doc = Document(id=doc_id, title=f"测试文件 {doc_id}", number=None, issuer="测试机关")
+        level = "research" if doc_id.startswith("research") else "provincial" if doc_id.startswith("bj-") else "ministry"
+        doc = Document(id=doc_id, title=f"测试文件 {doc_id}", number=None, issuer="测试机关", level=level)
         return doc, Clause(id=cid, doc_id=doc_id, path=path, heading="", heading_path=[], text=f"条款 {path} 的内容")
 
 
@@ -131,10 +133,13 @@ FAKE_CLAUSES = ["bj-mine-plan-2021~art_36", "bj-mine-plan-2021~art_23", "bj-mine
                 "bj-mine-plan-2021~art_47", "bj-mine-plan-2021~art_65", "bj-mine-plan-2021~art_66",
                 "cn-mnr-2019-6~art_12", "bj-mine-plan-2021~art_63", "bj-mine-plan-2021~art_70",
                 "research-wu-2025-abandoned-mine-utilization~art_24", "research-wu-2025-abandoned-mine-utilization~art_27",
-                "research-wu-2025-abandoned-mine-utilization~art_29"]
+                "research-wu-2025-abandoned-mine-utilization~art_29",
+                # cited by the small legal gate table of the unit tests (tests/fixtures/rules/legal_gate_small.yaml)
+                "cn-mnr-2023-12~sec_1__item_2__para_2", "cn-mnr-2019-6~art_5"]
+SMALL_GATE = Path(__file__).resolve().parent / "fixtures" / "rules" / "legal_gate_small.yaml"
 
 
 def fake_advisor(cases=()):
     from advisor import Advisor
 
-    return Advisor(FakeKB(FAKE_CLAUSES), ruleset=FakeRuleSet(fake_rules()), cases=list(cases))
+    return Advisor(FakeKB(FAKE_CLAUSES), ruleset=FakeRuleSet(fake_rules()), cases=list(cases), gate_path=SMALL_GATE)

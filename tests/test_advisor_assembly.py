@@ -11,7 +11,7 @@ import random
 import pytest
 
 from advisor import ProfileError, UnresolvedSourceError
-from advisor_helpers import FAKE_CLAUSES, FakeKB, FakeRuleSet, fake_advisor, fake_rules
+from advisor_helpers import FAKE_CLAUSES, SMALL_GATE, FakeKB, FakeRuleSet, fake_advisor, fake_rules
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +59,21 @@ def test_excluding_a_kind_of_use_excludes_its_narrower_models(adv):
 
 
 def test_models_are_ranked_best_first_with_an_explained_score(adv):
-    a = adv.advise({"id": "m", "planned_land_use": "construction", "terrain": ["open_pit"]})
+    # no control zone and a known land class: the gate permits every model, so the score alone orders them
+    a = adv.advise({"id": "m", "planned_land_use": "construction", "terrain": ["open_pit"], "control_zones": [],
+                    "current_land_use": "mining_land"})
+    assert {m["legal_status"] for m in a["utilization_models"]} == {"permitted"}
     scores = [m["score"] for m in a["utilization_models"]]
     assert scores == sorted(scores, reverse=True) and len(scores) == 4
+
+
+def test_an_unknown_zone_makes_a_model_the_gate_could_forbid_conditional_and_ranked_after_permitted(adv):
+    a = adv.advise({"id": "m", "planned_land_use": "construction", "terrain": ["open_pit"]})
+    status = [m["legal_status"] for m in a["utilization_models"]]
+    assert status == sorted(status, key=["permitted", "conditional"].index)
+    built = [m for m in a["utilization_models"] if m["id"] in ("construction_use", "industry_commerce")]
+    assert built and all(m["legal_status"] == "conditional" and "control_zones" in m["missing_fields"] for m in built)
+    assert all(any("生态保护红线" in c for c in m["conditions_zh"]) for m in built)
     b = a["utilization_models"][0]["score_breakdown"]
     blend = a["ranking"]["blend"]
     assert a["ranking"]["profiles"][b["profile_of"]]["factors"]  # what the fit weighs, and why
@@ -98,16 +110,22 @@ def test_low_potential_in_beijing_adds_the_cited_public_funding_and_bundling(adv
     assert reason["sources"][0]["clause_id"] == "bj-mine-plan-2021~art_70"
 
 
-def test_low_potential_anywhere_recommends_protection_and_natural_recovery_citing_seed_000(adv):
+def test_low_potential_consequences_resting_on_a_paper_are_research_suggestions_not_duties(adv):
     a = adv.advise({"id": "m", "province": "甘肃", "responsible_party": "none", "location_zone": "remote_mountain",
                     "road_access": "poor", "distance_to_city_km": 70, "control_zones": ["ecological_redline"],
                     "hazards": ["landslide"], "hazard_threatens_people": True, "pollution": ["soil_heavy_metal"],
                     "terrain": ["goaf_subsidence"], "public_support": "low"})
     assert a["potential"]["level"] == "low"
+    research = {(r["kind"], r["id"]): r for r in a["research_suggestions"]}
+    suggested = research[("recommend", "natural_closure")]
+    assert suggested["basis"] == "research" and "研究" in suggested["note_zh"]
+    assert suggested["reasons"][0]["sources"][0]["clause_id"] == "research-wu-2025-abandoned-mine-utilization~art_29"
+    assert ("responsibility", "government_restores_historical") in research
+    assert a["responsibility"] is None or "government_restores_historical" not in a["responsibility"]["ids"]
+    # natural recovery (a binding red-line rule) is itself closure for natural succession, cited by the category
     closure = next(m for m in a["utilization_models"] if m["id"] == "natural_closure")
-    assert closure["reasons"][0]["sources"][0]["clause_id"] == "research-wu-2025-abandoned-mine-utilization~art_29"
+    assert closure["reasons"][0]["sources"][0]["clause_id"] == "bj-mine-plan-2021~art_36"
     assert closure["score_breakdown"]["potential_kind"] == "protective"
-    assert "government_restores_historical" in a["responsibility"]["ids"]
     assert "public_commercial_bundling" not in [i["id"] for i in a["incentives"]]  # a Beijing clause
 
 
@@ -115,7 +133,7 @@ def test_an_unresolved_source_is_an_error_not_a_silent_gap():
     from advisor import Advisor
 
     with pytest.raises(UnresolvedSourceError, match="art_70"):
-        Advisor(FakeKB([c for c in FAKE_CLAUSES if not c.endswith("art_70")]), ruleset=FakeRuleSet(fake_rules()),
+        Advisor(FakeKB([c for c in FAKE_CLAUSES if not c.endswith("art_70")]), ruleset=FakeRuleSet(fake_rules()), gate_path=SMALL_GATE,
                 cases=[])
 
 

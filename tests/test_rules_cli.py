@@ -12,10 +12,21 @@ FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 
 
 def test_check_passes_on_a_clean_rule_set(capsys):
-    assert main(["rules", "check", "--no-kb", "--dir", str(FIXTURES / "engine")]) == 0
+    assert main(["rules", "check", "--no-kb", "--dir", str(FIXTURES / "engine"),
+                 "--gate", str(FIXTURES / "legal_gate_small.yaml")]) == 0
     assert capsys.readouterr().out.strip().endswith(
-        "9 rules, 0 load problems, 0 conflicts, 1 tests run, 0 failed; 8 rules have no test case; "
-        "1 rules are not in force today")
+        "9 rules, 0 load problems, 0 conflicts, 1 tests run, 0 failed; legal gate: 3 cells, 0 problems "
+        "(1 rule recommendations it overrides in some zones); "
+        "8 rules have no test case; 1 rules are not in force today")
+
+
+def test_check_names_every_problem_of_the_legal_gate_table(capsys, tmp_path):
+    bad = tmp_path / "gate.yaml"
+    bad.write_text("zones: {}\ncells:\n  - {model: golf, zone: moon, verdict: forbidden, explain_zh: x, sources: [a~b]}\n",
+                   encoding="utf-8")
+    assert main(["rules", "check", "--no-kb", "--dir", str(FIXTURES / "engine"), "--gate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "zone 'moon' is not defined under zones" in out and "default needs explain_zh and sources" in out
 
 
 def test_check_fails_and_lists_each_conflict(capsys):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from corpus.model import TIERS
 from rules.schema import PROFILE_FIELDS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -52,7 +53,10 @@ def _schemas() -> dict[str, Any]:
                                                                   "message": {"type": "string"}}}}}},
         "Source": {"type": "object", "required": ["doc_id", "doc_title", "clause_id", "clause_text"], "properties": {
             "doc_id": {"type": "string"}, "doc_title": {"type": "string"}, "doc_number": {"type": ["string", "null"]},
-            "issuer": {"type": "string"}, "clause_id": {"type": "string"}, "clause_text": {"type": "string"}}},
+            "issuer": {"type": "string"}, "clause_id": {"type": "string"}, "clause_text": {"type": "string"},
+            "tier": {"type": "string", "enum": list(TIERS)}, "binding": {"type": "boolean"},
+            "doc_status": {"type": "string"}, "clause_label": {"type": ["string", "null"]},
+            "official_text": {"type": "boolean"}}},
         "Reason": {"type": "object", "required": ["rule", "explanation_zh", "sources"], "properties": {
             "rule": {"type": "string"}, "explanation_zh": {"type": "string"},
             "sources": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Source"}}}},
@@ -72,7 +76,18 @@ def _schemas() -> dict[str, Any]:
                            "utilization_zh": {"type": "string"}}}},
                        "unknowns": {"type": "array", "items": {"type": "object", "properties": {
                            "field": {"type": "string"}, "effect_zh": {"type": "string"}}}},
-                       "potential": {"type": "object", "description": "the factor fingerprint and potential score"}}},
+                       "potential": {"type": "object", "description": "the factor fingerprint and potential score"},
+                       "intended_use": {"type": "array", "items": _item({
+                           "verdict": {"type": "string", "enum": ["permitted", "conditional", "forbidden", "undecidable"]},
+                           "conditions_zh": {"type": "array", "items": {"type": "string"}},
+                           "missing_fields": {"type": "array", "items": {"type": "string"}},
+                           "recommended": {"type": "boolean"}})},
+                       "research_suggestions": {"type": "array", "items": _item({
+                           "kind": {"type": "string"}, "basis": {"type": "string", "enum": ["research"]}})},
+                       "warnings": {"type": "array", "items": {"type": "object", "required": ["code", "message_zh"],
+                                                               "properties": {"code": {"type": "string"},
+                                                                              "message_zh": {"type": "string"},
+                                                                              "doc_id": {"type": "string"}}}}}},
         "SearchResult": {"type": "object", "required": ["query", "total", "hits"], "properties": {
             "query": {"type": "string"}, "total": {"type": "integer"},
             "hits": {"type": "array", "items": {"type": "object", "required": ["doc_id", "clause_id", "text"],
