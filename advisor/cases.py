@@ -22,7 +22,7 @@ LIST_EXPECT = {
 NEG_EXPECT = {"not_models": "utilization_models", "not_excluded": "excluded_models",
               "not_incentives": "incentives", "not_constraints": "constraints", "not_measures": "measures"}
 OTHER_EXPECT = {"restoration_category", "priority", "top_model", "responsibility", "not_responsibility",
-                "precedents", "unknowns", "not_unknowns", "potential_level"}
+                "precedents", "unknowns", "not_unknowns", "potential_level", "research", "intended_use", "warnings"}
 EXPECT_KEYS = set(LIST_EXPECT) | set(NEG_EXPECT) | OTHER_EXPECT
 
 
@@ -132,6 +132,19 @@ def check_case(case: AdviceCase, advice: dict[str, Any], ancestors: Callable[[st
     for bad in _as_list(exp.get("not_unknowns", [])):
         if bad in unknown:
             fails.append(f"unknowns: {bad!r} must not be listed")
+    research = [r["id"] for r in advice.get("research_suggestions") or []]
+    for want in _as_list(exp.get("research", [])):
+        # rests on research papers only: shown apart from policy, never as an incentive or duty
+        if not any(matches(want, r) for r in research):
+            fails.append(f"research_suggestions: expected {want!r} among {research}")
+    verdicts = {u["id"]: u["verdict"] for u in advice.get("intended_use") or []}
+    for model, want in (exp.get("intended_use") or {}).items():
+        if verdicts.get(model) != want:
+            fails.append(f"intended_use: expected {model} {want!r}, got {verdicts.get(model)!r}")
+    codes = [w["code"] for w in advice.get("warnings") or []]
+    for want in _as_list(exp.get("warnings", [])):
+        if want not in codes:
+            fails.append(f"warnings: expected {want!r} among {codes}")
     if "potential_level" in exp:
         got = (advice.get("potential") or {}).get("level")
         if got != exp["potential_level"]:
