@@ -239,6 +239,9 @@ class Advisor:
                 suggestion["legal_status"] = verdict.status
                 if verdict.conditions_zh:
                     suggestion["conditions_zh"] = list(verdict.conditions_zh)
+                suggestion["score"], _ = self.ranker.score(item.id, item.weight if item.weights else 1.0, values,
+                                                           pot["score"], **({"context": context}
+                                                                            if self._ranker_context else {}))
                 research.append(suggestion)
                 continue
             self._legal_status(entry, verdict, reason_of)
@@ -283,6 +286,9 @@ class Advisor:
                 advice["responsibility"]["reference"] = True
         else:
             advice["responsibility"] = None
+        # models first, best first (as the models above), then the other kinds in the order they were found
+        research.sort(key=lambda r: (r["kind"] != "recommend", STATUS_ORDER.get(r.get("legal_status"), 0),
+                                     -r.get("score", 0.0)))
         advice["research_suggestions"] = research
         advice["intended_use"] = [self._intended(mid, p, zones, excluded, models, reason_of)
                                   for mid in p.get("intended_uses") or ()]
