@@ -85,7 +85,10 @@ class Ranker:
         self._broader = broader
         self._resolved: dict[str, ModelProfile | None] = {}
         self._chains: dict[str, tuple[str, ...]] = {}
-        self._terms: dict[tuple, tuple] = {}
+        # context key (category, zone, water, heritage) -> {model id: terms}; at most
+        # 4 × 5 × 3 × 16 keys, since unknown categories and provinces count as None
+        self._tables: dict[tuple, dict[str, tuple]] = {}
+        self._memo: tuple | None = None   # (context, its profile, key, table) of the last mine scored
         self._load_context(context_path or DATA / "context.yaml")
 
     # -- data ---------------------------------------------------------------
@@ -192,11 +195,7 @@ class Ranker:
     # -- context terms ------------------------------------------------------
     def _context_terms(self, model_id: str, category: Any, zone: str | None, water: bool | None,
                        heritage: tuple) -> tuple:
-        """(category_fit, zone_fit, heritage_fit, placement, adjustments) for one combination, cached."""
-        key = (model_id, category, zone, water, heritage)
-        hit = self._terms.get(key)
-        if hit is not None:
-            return hit
+        """(category_fit, zone_fit, heritage_fit, placement, adjustments) for one combination."""
         chain = self._chain(model_id)
         adjustments: list[dict[str, Any]] = []
         fits = {"category": 0.0, "zone": 0.0, "heritage": 0.0}
@@ -238,13 +237,41 @@ class Ranker:
                 add("heritage", self.heritage_displace, self.heritage_displace.explain_zh.format(heritage=names))
         graded = fits["category"] + fits["zone"] + fits["heritage"]
         if abs(graded) > self.graded_cap + 1e-9:   # the data keeps every sum within the cap (tested); never silent
-            raise ValueError(f"context.yaml: graded terms of {model_id} in {key[1:]} sum to {graded:+.2f}, "
-                             f"beyond ±{self.graded_cap}")
-        hit = (round(fits["category"], 4), round(fits["zone"], 4), round(fits["heritage"], 4), placement,
-               tuple(adjustments))
-        if len(self._terms) < 500_000:
-            self._terms[key] = hit
-        return hit
+            raise ValueError(f"context.yaml: graded terms of {model_id} in {(category, zone, water, heritage)} "
+                             f"sum to {graded:+.2f}, beyond ±{self.graded_cap}")
+        return (round(fits["category"], 4), round(fits["zone"], 4), round(fits["heritage"], 4), placement,
+                tuple(adjustments))
+
+    def context_key(self, context: dict[str, Any]) -> tuple:
+        """(category, zone, pit water, heritage) of a context: what the context terms depend on, unknowns as None."""
+        p = context.get("profile") or {}
+        category = context.get("category")
+        if isinstance(category, dict):
+            category = category.get("id")
+        if category not in self.categories:
+            category = None
+        h = p.get("heritage")
+        w = p.get("water_accumulated")
+        heritage = tuple(sorted({x for x in h if x in self.heritage_labels})) if h else ()
+        return (category, self.zone_of(p.get("province"), p.get("city")), w if isinstance(w, bool) else None,
+                heritage)
+
+    def _table(self, context: dict[str, Any]) -> tuple[tuple, dict[str, tuple]]:
+        """The context key and its per-model table; the key is computed once per mine (per context dict).
+
+        A context dict is read on its first use: pass a new dict for each mine (as the advisor does),
+        never one changed in place between calls.
+        """
+        memo = self._memo
+        profile = context.get("profile")
+        if memo is not None and memo[0] is context and memo[1] is profile:
+            return memo[2], memo[3]
+        key = self.context_key(context)
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = {}
+        self._memo = (context, profile, key, table)
+        return key, table
 
     def score(self, model_id: str, rule_weight: float, factor_values: dict[str, float],
               potential: float, context: dict[str, Any] | None = None) -> tuple[float, dict[str, Any]]:
@@ -268,23 +295,17 @@ class Ranker:
         score = self.w_rule * rule_weight + self.w_fit * fit + self.w_pot * pot_term
         terms = _NO_TERMS
         if context:
-            p = context.get("profile") or {}
-            category = context.get("category")
-            if isinstance(category, dict):
-                category = category.get("id")
-            h = p.get("heritage")
-            w = p.get("water_accumulated")
-            terms = self._context_terms(model_id, category, self.zone_of(p.get("province"), p.get("city")),
-                                        w if isinstance(w, bool) else None,
-                                        tuple(sorted(set(h))) if h else ())
+            key, table = self._table(context)
+            terms = table.get(model_id)
+            if terms is None:
+                terms = table[model_id] = self._context_terms(model_id, *key)
         cat_fit, zone_fit, her_fit, placement, adjustments = terms
         if adjustments:
             score += cat_fit + zone_fit + her_fit - placement
-        breakdown = {"rule_weight": round(rule_weight, 4), "factor_fit": round(fit, 4),
-                     "potential_term": round(pot_term, 4), "potential_kind": kind, "profile_of": by,
-                     "category_fit": cat_fit, "zone_fit": zone_fit, "heritage_fit": her_fit,
-                     "placement": placement, "adjustments": list(adjustments)}
-        return round(score, 4), breakdown
+        return round(score, 4), {
+            "rule_weight": round(rule_weight, 4), "factor_fit": round(fit, 4), "potential_term": round(pot_term, 4),
+            "potential_kind": kind, "profile_of": by, "category_fit": cat_fit, "zone_fit": zone_fit,
+            "heritage_fit": her_fit, "placement": placement, "adjustments": list(adjustments)}
 
     # -- what the advice's ``ranking`` field says ---------------------------
     def profile_info(self, profile_id: str | None) -> dict[str, Any]:
