@@ -28,9 +28,9 @@ LIST_KEYS = {
     "incentives", "incentives_any", "not_incentives",
     "constraints", "constraints_any", "not_constraints",
     "measures", "measures_any", "not_measures",
-    "responsibility", "not_responsibility",
+    "responsibility", "responsibility_any", "not_responsibility",
     "any_measure_zh", "any_responsibility_zh",
-    "warnings", "not_warnings", "no_lapsed_doc", "unknown_fields_any", "in_force_basis",
+    "warnings", "not_warnings", "lapsed_doc", "no_lapsed_doc", "unknown_fields_any", "in_force_basis",
 }
 OTHER_KEYS = {"restoration_category", "priority", "intended_use", "intended_use_missing", "no_warnings"}
 CASE_KEYS = {"id", "title_zh", "why_zh", "basis", "as_of", "profile", "expect"}
@@ -185,6 +185,10 @@ def check(case: dict[str, Any], advice: dict[str, Any], ancestors: Callable[[str
         if not any(_covers(g, x, ancestors) for g in resp_ids):
             fails.append(f"responsibility: {x} (or narrower) missing (advice ids: {resp_ids}, "
                          f"label: {resp.get('label_zh')!r})")
+    if "responsibility_any" in e and not any(
+            _covers(g, x, ancestors) for g in resp_ids for x in e["responsibility_any"]):
+        fails.append(f"responsibility_any: none of {e['responsibility_any']} (or narrower) present "
+                     f"(advice ids: {resp_ids})")
     for x in e.get("not_responsibility", []):
         if x in resp_ids:
             fails.append(f"not_responsibility: {x} must not be present (advice ids: {resp_ids})")
@@ -228,6 +232,10 @@ def check(case: dict[str, Any], advice: dict[str, Any], ancestors: Callable[[str
             fails.append(f"not_warnings: {c} must not be present (advice warnings: {advice.get('warnings')})")
     if e.get("no_warnings") and codes:
         fails.append(f"no_warnings: advice has warnings {advice.get('warnings')}")
+    for d in e.get("lapsed_doc", []):
+        if not any(w.get("code") == "lapsed_document" and d in (w.get("doc_id") or "")
+                   for w in advice.get("warnings") or []):
+            fails.append(f"lapsed_doc: no lapsed_document warning names {d} (advice warnings: {advice.get('warnings')})")
     for d in e.get("no_lapsed_doc", []):
         hits = [w for w in advice.get("warnings") or []
                 if w.get("code") == "lapsed_document" and d in (w.get("doc_id") or "")]
