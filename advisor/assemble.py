@@ -87,9 +87,10 @@ class Collector:
     the rank of the strongest tier of those clauses' documents (each item keeps its strongest).
     """
 
-    def __init__(self, reason_of, tier_rank=None) -> None:
+    def __init__(self, reason_of, tier_rank=None, rule_ranks: dict | None = None) -> None:
         self._reason_of = reason_of
         self._tier_rank = tier_rank or (lambda ids: 0)
+        self._ranks = rule_ranks if rule_ranks is not None else {}
         self.sections: dict[str, dict[str, Item]] = {}
 
     def add_conclusions(self, conclusions: Iterable[Any]) -> None:
@@ -97,9 +98,12 @@ class Collector:
         sections = self.sections
         reason_of = self._reason_of
         tier_rank = self._tier_rank
+        ranks = self._ranks
         last_rule, last_text, reason = None, None, None   # a rule's conclusions come together: one reason
         for c in conclusions:
-            rank = tier_rank(c.sources)
+            rank = ranks.get(c.rule_id)
+            if rank is None:   # a rule's sources are fixed: their strongest tier is computed once per rule
+                rank = ranks[c.rule_id] = tier_rank(c.sources)
             items = sections.get(c.kind)
             if items is None:
                 items = sections[c.kind] = {}

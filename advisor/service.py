@@ -60,6 +60,7 @@ class Advisor:
         self.weights_method = "custom" if weights else "ahp"
         self.ranker = Ranker(self._broader)
         self.tiers = TierIndex(kb)
+        self._rule_ranks: dict[str, int] = {}   # rule id -> strongest tier rank of its sources
         self._ranker_context = "context" in inspect.signature(self.ranker.score).parameters
         self.gate = self._load_gate()
         self.unknowns = UnknownsBuilder(self.labels)
@@ -177,7 +178,7 @@ class Advisor:
         pot = self.potential.evaluate(p, w, "entropy" if weights else self.weights_method)
         pot["sources"] = self.potential_ref if for_json else self.potential_sources
         reason_of = self._reason_ref if for_json else self._reason
-        col = Collector(reason_of, self.tiers.rank)
+        col = Collector(reason_of, self.tiers.rank, self._rule_ranks)
         col.add_conclusions(ev.conclusions)
         for f in self._low_potential_findings(pot, p):
             col.add(f)
@@ -223,7 +224,8 @@ class Advisor:
         for item in col.items("recommend"):
             # A hard exclusion always wins, and excluding a kind of use (construction_use)
             # excludes every narrower model of it (industry_commerce …), as the ontology says.
-            by = next((a for a in (item.id, *self.labels.ancestors(item.id)) if a in excluded), None)
+            by = next((a for a in (item.id, *self.labels.ancestors(item.id))
+                       if a in excluded and not excluded[a].get("legal_gate")), None)
             if by is not None:
                 dropped.append((item, by))
                 continue
@@ -254,6 +256,11 @@ class Advisor:
                 m["id"] == "natural_closure" or "natural_closure" in self.labels.ancestors(m["id"]) for m in models):
             models.append(self._closure_from_category(advice["restoration_category"], p, zones, values, pot,
                                                       context, reason_of))
+        # what the zones the mine lies in forbid is said even where no rule recommended it: an investor asks
+        # what may not be built here (each forbidding cell's own model, with its clauses)
+        for cell in self.gate.forbidding(zones):
+            if cell.model not in excluded:
+                self._gate_exclude(excluded, cell.model, self.gate.assess(cell.model, p, zones), reason_of)
         # the law's order first: permitted before conditional, binding before reference; then the score
         models.sort(key=lambda m: (STATUS_ORDER[m["legal_status"]], bool(m.get("reference")), -m["score"]))
         advice["utilization_models"] = models
@@ -359,7 +366,8 @@ class Advisor:
         if use is None:
             return True
         chain = (use, *self.labels.ancestors(use))
-        by = next((a for a in chain if a in excluded), None)
+        # a rule's exclusion covers narrower uses; the gate judges the use by its own cell (assessed below)
+        by = next((a for a in chain if a in excluded and not excluded[a].get("legal_gate")), None)
         verdict = self.gate.assess(use, p, zones)
         if by is None and verdict.status != "forbidden":
             if verdict.status == "conditional":
@@ -375,7 +383,8 @@ class Advisor:
     def _intended(self, model_id: str, p: dict, zones: dict, excluded: dict, models: list, reason_of) -> dict:
         lab = self.labels(model_id)
         out: dict[str, Any] = {"id": model_id, "label_zh": lab["zh"], "label_en": lab["en"]}
-        by = next((a for a in (model_id, *self.labels.ancestors(model_id)) if a in excluded), None)
+        by = next((a for a in (model_id, *self.labels.ancestors(model_id))
+                   if a in excluded and not excluded[a].get("legal_gate")), None)
         verdict = self.gate.assess(model_id, p, zones)
         recommended = next((m for m in models if m["id"] == model_id), None)
         if by is not None or verdict.status == "forbidden":

@@ -89,6 +89,7 @@ class Gate:
         self._chains: dict[str, tuple[str, ...]] = {}
         self._memo: dict[tuple, Verdict] = {}
         self._met_fields: dict[str, tuple[str, ...]] = {}
+        self._forbidding: dict[tuple, list[Cell]] = {}
         self.fields = tuple(sorted({f for z in zones.values() for f in z.fields}))
 
     def chain(self, model: str) -> tuple[str, ...]:
@@ -158,6 +159,15 @@ class Gate:
                         names |= {f for f in c.met_when_fields}
             fields = self._met_fields[model] = tuple(sorted(names))
         return tuple(_hashable(profile.get(f)) for f in fields)
+
+    def forbidding(self, zone_values: dict[str, bool | None]) -> list[Cell]:
+        """The forbidding cells of the zones this mine certainly lies in, in table order."""
+        key = tuple(zid for zid, v in zone_values.items() if v is True)
+        hit = self._forbidding.get(key)
+        if hit is None:
+            inside = set(key)
+            hit = self._forbidding[key] = [c for c in self.cells if c.verdict == "forbidden" and c.zone in inside]
+        return hit
 
     def cells_for(self, model: str) -> list[Cell]:
         chain = self.chain(model)
