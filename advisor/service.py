@@ -21,6 +21,7 @@ import orjson
 import yaml
 
 from advisor.assemble import LIST_SECTIONS, Collector, Finding, Item, UnknownsBuilder, jsonable, pick_single
+from corpus.model import TIER_RANK
 from advisor.legal import (NATURAL_RECOVERY_EXCLUDES, STATUS_ORDER, TierIndex, gate_reason, is_binding,
                            lapsed_warnings, research_item, tier_name)
 from advisor.potential import FACTORS, PotentialModel
@@ -259,7 +260,7 @@ class Advisor:
         # what the zones the mine lies in forbid is said even where no rule recommended it: an investor asks
         # what may not be built here (each forbidding cell's own model, with its clauses)
         for cell in self.gate.forbidding(zones):
-            if cell.model not in excluded:
+            if cell.model not in excluded or excluded[cell.model].get("reference"):
                 self._gate_exclude(excluded, cell.model, self.gate.assess(cell.model, p, zones), reason_of)
         # the law's order first: permitted before conditional, binding before reference; then the score
         models.sort(key=lambda m: (STATUS_ORDER[m["legal_status"]], bool(m.get("reference")), -m["score"]))
@@ -348,7 +349,13 @@ class Advisor:
                                                                   if c.verdict == "forbidden")),
                                   "legal_gate": True, "reasons": reasons}
         else:
+            # a rule already excluded it: the gate's clauses join its reasons, and what binds today is no longer
+            # only a lapsed plan's reference
             entry["reasons"] = list(entry["reasons"]) + [r for r in reasons if r not in entry["reasons"]]
+            entry.pop("reference", None)
+            gate_tier = tier_name(min(self.tiers.rank(c.sources) for c in verdict.cells if c.verdict == "forbidden"))
+            if TIER_RANK[gate_tier] < TIER_RANK.get(entry.get("strongest_tier"), 99):
+                entry["strongest_tier"] = gate_tier
 
     def _legal_status(self, entry: dict, verdict: Any, reason_of) -> None:
         entry["legal_status"] = verdict.status
