@@ -339,9 +339,36 @@ class Ranker:
             }
         return info
 
-    def explanation(self, profile_ids) -> dict[str, Any]:
-        """The advice's ``ranking`` field: the formula, the model profiles its scores used and the context terms."""
+    def explanation(self, profile_ids, context: dict[str, Any] | tuple | None = None) -> dict[str, Any]:
+        """The advice's ``ranking`` field: the formula, the model profiles its scores used and the context terms.
+
+        With ``context`` (the dict given to ``score``, or its ``context_key``) only the terms that can
+        apply to that mine are documented: its category's, the dry zones' if it lies in one, heritage's
+        if it has any; without it, all of them. Equal keys give equal explanations (cache on the key).
+        """
+        info = self.context_info()
+        if context is not None:
+            key = context if isinstance(context, tuple) else self.context_key(context)
+            info = self._context_subset(key)
         return {"formula": FORMULA,
                 "blend": self.blend,
                 "profiles": {pid or "(none)": self.profile_info(pid) for pid in dict.fromkeys(profile_ids)},
-                "context": self.context_info()}
+                "context": info}
+
+    def _context_subset(self, key: tuple) -> dict[str, Any]:
+        subsets = self.__dict__.setdefault("_subsets", {})
+        hit = subsets.get(key)
+        if hit is None:
+            category, zone, _water, heritage = key
+            full = self.context_info()
+            hit = {"categories": {category: full["categories"][category]} if category in full["categories"] else {}}
+            if zone is not None:
+                hit["zone"] = {"zone": zone, "label_zh": self.zone_labels[zone], "basis_zh": self.zone_basis}
+                if zone in self.dry_zones:
+                    hit["zone"] |= {"dry_zones": full["zone"]["dry_zones"], "dry_why_zh": self.dry_why,
+                                    "verified": self.dry_verified}
+            if heritage:
+                hit["heritage"] = full["heritage"]
+            hit |= {"placements": full["placements"], "graded_cap": full["graded_cap"], "about_zh": full["about_zh"]}
+            subsets[key] = hit
+        return hit

@@ -355,3 +355,15 @@ def test_advice_orders_models_by_category_climate_and_heritage(kb):
                             assert pos[h] < pos[pv], (p, h, pv)
     assert checked["dry"] >= 10 and checked["heritage"] >= 10, checked
     assert "context" in a["ranking"] and "category_fit" in a["ranking"]["formula"]
+
+
+def test_the_explanation_for_one_mine_documents_only_the_terms_that_can_apply(ranker):
+    ctx = {"category": "artificial_restoration", "profile": {"id": "m", "province": "宁夏", "heritage": ["red_culture"]}}
+    ex = ranker.explanation(["agricultural_use"], context=ctx)["context"]
+    assert list(ex["categories"]) == ["artificial_restoration"]
+    assert ex["zone"]["zone"] == "semi_arid" and ex["zone"]["dry_why_zh"] and ex["heritage"]["why_zh"]
+    assert ranker.explanation(["agricultural_use"], context=ranker.context_key(ctx)) == \
+        ranker.explanation(["agricultural_use"], context=ctx)
+    humid = ranker.explanation([None], context={"category": None, "profile": {"id": "m", "province": "广东"}})["context"]
+    assert humid["categories"] == {} and "dry_why_zh" not in humid["zone"] and "heritage" not in humid
+    assert ranker.explanation([None], context={"category": None, "profile": {"id": "m"}})["context"]["categories"] == {}
