@@ -231,12 +231,16 @@ def _concepts_without_rule(rules, index) -> list[tuple[str, str, str]]:
 
 
 def compute_coverage(documents: dict, rules: list, marks: list[Mark], concept_index: dict | None = None,
-                     doc_ids: Iterable[str] | None = None) -> CoverageReport:
-    """Coverage of ``documents`` (``{doc_id: Document}``) by ``rules`` given the not-decidable ``marks``."""
+                     doc_ids: Iterable[str] | None = None,
+                     gate_citations: dict[str, list[str]] | None = None) -> CoverageReport:
+    """Coverage of ``documents`` (``{doc_id: Document}``) by ``rules`` given the not-decidable ``marks``;
+    ``gate_citations`` (clause id -> gate cell ids) counts the legal gate's cells as encoding what they cite."""
     cited: dict[str, list[str]] = {}
     for r in rules:
         for cid in r.sources:
             cited.setdefault(cid, []).append(r.id)
+    for cid, cells in (gate_citations or {}).items():
+        cited.setdefault(cid, []).extend(cells)
     all_clauses = {c.id for d in documents.values() for c in d.clauses}
     problems: list[str] = []
     by_clause: dict[str, Mark] = {}
@@ -306,6 +310,19 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_coverage)
 
 
+def _gate_citations() -> dict[str, list[str]]:
+    """The clauses the legal gate table cites, by the cells citing them (its problems are `rules check`'s)."""
+    from rules.gate import load_gate
+
+    gate, _problems = load_gate(ancestors=lambda m: ())
+    out: dict[str, list[str]] = {}
+    if gate is not None:
+        for cell in [*gate.cells, *([gate.default] if gate.default else [])]:
+            for cid in cell.sources:
+                out.setdefault(cid, []).append(cell.id)
+    return out
+
+
 def build_report(kb, rules_dir: Path, marks_path: Path = NOT_DECIDABLE_FILE,
                  doc_ids: Iterable[str] | None = None) -> CoverageReport:
     """The coverage report of the rules under ``rules_dir`` on the knowledge base ``kb``."""
@@ -313,7 +330,8 @@ def build_report(kb, rules_dir: Path, marks_path: Path = NOT_DECIDABLE_FILE,
     from rules.loader import load_rules_and_problems
 
     rules, load_problems = load_rules_and_problems(rules_dir, kb=kb)
-    report = compute_coverage(kb.documents, rules, load_marks(marks_path), concept_index(), doc_ids)
+    report = compute_coverage(kb.documents, rules, load_marks(marks_path), concept_index(), doc_ids,
+                              _gate_citations())
     report.problems = [f"rules: {p}" for p in load_problems] + report.problems
     return report
 
