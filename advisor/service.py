@@ -363,8 +363,11 @@ class Advisor:
             entry["conditions_zh"] = list(verdict.conditions_zh)
             if verdict.missing_fields:
                 entry["missing_fields"] = list(verdict.missing_fields)
-            entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of)
-                                                         for c in (*verdict.cells, *verdict.undecided)]
+            # the cells that apply are cited; those that would apply if an unknown field says so are named only
+            # (the condition says which field to verify), which keeps a batch's output small
+            entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of) for c in verdict.cells]
+            if verdict.undecided:
+                entry["pending_gate_cells"] = [c.id for c in verdict.undecided]
 
     def _incentive_allowed(self, entry: dict, excluded: dict, p: dict, zones: dict, reason_of,
                            removed: list) -> bool:
@@ -379,8 +382,9 @@ class Advisor:
         if by is None and verdict.status != "forbidden":
             if verdict.status == "conditional":
                 entry["conditions_zh"] = list(verdict.conditions_zh)
-                entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of)
-                                                             for c in (*verdict.cells, *verdict.undecided)]
+                entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of) for c in verdict.cells]
+                if verdict.undecided:
+                    entry["pending_gate_cells"] = [c.id for c in verdict.undecided]
             return True
         removed.append({"kind": "incentive", "id": entry["id"], "rule": entry["reasons"][0]["rule"],
                         "by_rule": verdict.cells[0].id if by is None else excluded[by]["reasons"][0]["rule"],
