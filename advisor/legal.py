@@ -28,8 +28,6 @@ KIND_ZH = {"recommend": "利用模式", "exclude": "不宜的利用模式", "inc
            "priority": "修复优先序"}
 RESEARCH_NOTE_ZH = "仅有研究文献、党的报告或国外资料支持，供参考，不是现行政策规定，不构成激励或义务"
 BINDING_RANK = max(TIER_RANK[t] for t in BINDING_TIERS)
-# uses that a natural-recovery (封育) mine does not get: built uses and resource extraction
-NATURAL_RECOVERY_EXCLUDES = ("construction_use", "resource_reuse")
 STATUS_ORDER = {"permitted": 0, "conditional": 1}
 
 

@@ -22,7 +22,7 @@ import yaml
 
 from advisor.assemble import LIST_SECTIONS, Collector, Finding, Item, UnknownsBuilder, jsonable, pick_single
 from corpus.model import TIER_RANK
-from advisor.legal import (NATURAL_RECOVERY_EXCLUDES, STATUS_ORDER, TierIndex, gate_reason, is_binding,
+from advisor.legal import (STATUS_ORDER, TierIndex, gate_reason, is_binding,
                            lapsed_warnings, research_item, tier_name)
 from advisor.potential import FACTORS, PotentialModel
 from advisor.precedents import PrecedentFinder
@@ -209,11 +209,11 @@ class Advisor:
                 research.append(research_item("exclude", entry))
         if category == "natural_recovery":
             cat = advice["restoration_category"]
-            for mid in NATURAL_RECOVERY_EXCLUDES:
+            for mid in self.gate.natural_recovery_excludes:
                 if mid not in excluded:
                     lab = self.labels(mid)
                     excluded[mid] = {"id": mid, "label_zh": lab["zh"], "label_en": lab["en"],
-                                     "strongest_tier": cat["strongest_tier"],
+                                     "strongest_tier": cat["strongest_tier"], "natural_recovery": True,
                                      "reasons": [{**r, "explanation_zh": "修复类别为自然恢复，以封育保护、自然演替为主，"
                                                   f"不开展{lab['zh']}：" + r["explanation_zh"]} for r in cat["reasons"]]}
                     if cat.get("reference"):
@@ -225,8 +225,7 @@ class Advisor:
         for item in col.items("recommend"):
             # A hard exclusion always wins, and excluding a kind of use (construction_use)
             # excludes every narrower model of it (industry_commerce …), as the ontology says.
-            by = next((a for a in (item.id, *self.labels.ancestors(item.id))
-                       if a in excluded and not excluded[a].get("legal_gate")), None)
+            by = self._excluded_by(item.id, excluded)
             if by is not None:
                 dropped.append((item, by))
                 continue
@@ -323,6 +322,19 @@ class Advisor:
         return advice
 
     # -- the legal gate, incentives, intended uses, warnings (semantics in advisor/legal.py) --
+    def _excluded_by(self, model_id: str, excluded: dict) -> str | None:
+        """The excluded model that rules out ``model_id``: itself, or a broader model a rule excluded (the
+        gate judges each model by its own cell; natural recovery spares the models the gate table keeps)."""
+        kept = model_id in self.gate.natural_recovery_keeps
+        for a in (model_id, *self.labels.ancestors(model_id)):
+            entry = excluded.get(a)
+            if entry is None or (a != model_id and entry.get("legal_gate")):
+                continue
+            if kept and entry.get("natural_recovery"):
+                continue
+            return a
+        return None
+
     def _closure_from_category(self, cat: dict, p: dict, zones: dict, values: dict, pot: dict, context: dict,
                                reason_of) -> dict[str, Any]:
         """Natural recovery *is* closure for natural succession (自然封育): the category's own reasons support it."""
@@ -375,9 +387,8 @@ class Advisor:
         use = self.gate.incentive_uses.get(entry["id"])
         if use is None:
             return True
-        chain = (use, *self.labels.ancestors(use))
         # a rule's exclusion covers narrower uses; the gate judges the use by its own cell (assessed below)
-        by = next((a for a in chain if a in excluded and not excluded[a].get("legal_gate")), None)
+        by = self._excluded_by(use, excluded)
         verdict = self.gate.assess(use, p, zones)
         if by is None and verdict.status != "forbidden":
             if verdict.status == "conditional":
@@ -394,8 +405,7 @@ class Advisor:
     def _intended(self, model_id: str, p: dict, zones: dict, excluded: dict, models: list, reason_of) -> dict:
         lab = self.labels(model_id)
         out: dict[str, Any] = {"id": model_id, "label_zh": lab["zh"], "label_en": lab["en"]}
-        by = next((a for a in (model_id, *self.labels.ancestors(model_id))
-                   if a in excluded and not excluded[a].get("legal_gate")), None)
+        by = self._excluded_by(model_id, excluded)
         verdict = self.gate.assess(model_id, p, zones)
         recommended = next((m for m in models if m["id"] == model_id), None)
         if by is not None or verdict.status == "forbidden":

@@ -27,7 +27,7 @@ VERDICTS = ("permitted", "conditional", "forbidden")
 _STRICT = {"permitted": 0, "conditional": 1, "forbidden": 2}
 ZONE_KEYS = {"label", "when"}
 CELL_KEYS = {"model", "zone", "verdict", "explain_zh", "condition_zh", "met_when", "sources", "note"}
-TOP_KEYS = {"zones", "cells", "incentive_uses", "default"}
+TOP_KEYS = {"zones", "cells", "incentive_uses", "default", "natural_recovery"}
 
 
 class GateError(ValueError):
@@ -81,6 +81,10 @@ class Gate:
         self.zones = zones
         # what a use no zone restricts still owes (e.g. conformity with the spatial plan), cited
         self.default = default
+        # uses a natural-recovery mine does not get (with every narrower model), and the narrower models that
+        # stay open to it because their own rules keep the vegetation (each a Cell citing why)
+        self.natural_recovery_excludes: tuple[str, ...] = ("construction_use", "resource_reuse")
+        self.natural_recovery_keeps: dict[str, Cell] = {}
         self.cells = cells
         self.incentive_uses = incentive_uses
         self._ancestors = ancestors
@@ -317,6 +321,29 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
                 if kb.clause(cid) is None:
                     problems.append(f"{shown}: default: source clause {cid!r} is not in the knowledge base")
         default = Cell("gate.default", "", "", "permitted", str(spec["explain_zh"]).strip(), tuple(_ids(spec["sources"])))
+    nr = data.get("natural_recovery")
+    nr_excludes, nr_keeps = None, {}
+    if nr is not None:
+        where = f"{shown}: natural_recovery"
+        if not isinstance(nr, dict) or set(nr) - {"excludes", "keeps"}:
+            problems.append(f"{where}: must be a mapping with excludes (model ids) and keeps (cited models)")
+        else:
+            nr_excludes = tuple(_ids(nr.get("excludes")))
+            for m in nr_excludes:
+                if m not in models:
+                    problems.append(f"{where}: excludes: {m!r} is not a utilization model of the ontology")
+            for k, keep in enumerate(nr.get("keeps") or []):
+                kw = f"{where}: keeps[{k}]"
+                if not isinstance(keep, dict) or keep.get("model") not in models or not keep.get("explain_zh") \
+                        or not _ids(keep.get("sources")):
+                    problems.append(f"{kw}: needs model (a utilization model), explain_zh and sources")
+                    continue
+                if kb is not None:
+                    for cid in _ids(keep["sources"]):
+                        if kb.clause(cid) is None:
+                            problems.append(f"{kw}: source clause {cid!r} is not in the knowledge base")
+                nr_keeps[keep["model"]] = Cell(f"gate.natural_recovery.keeps.{keep['model']}", keep["model"], "",
+                                               "permitted", str(keep["explain_zh"]).strip(), tuple(_ids(keep["sources"])))
     if ancestors is None:
         from rules.concepts import ancestors as concept_ancestors, concept_index
 
@@ -324,4 +351,8 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
 
         def ancestors(cid: str, _index=index) -> tuple[str, ...]:
             return concept_ancestors(cid, _index)
-    return Gate(zones, cells, uses, ancestors, default), problems
+    gate = Gate(zones, cells, uses, ancestors, default)
+    if nr_excludes is not None:
+        gate.natural_recovery_excludes = nr_excludes
+    gate.natural_recovery_keeps = nr_keeps
+    return gate, problems

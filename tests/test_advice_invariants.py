@@ -24,7 +24,6 @@ EXAMPLES = int(os.environ.get("MINEKB_PROPERTY_EXAMPLES", "120"))
 PROVINCES = ["北京", "江西", "广东", "贵州", "黑龙江", "山东", "内蒙古", "山西", "河南", "安徽", "甘肃", "宁夏",
              "新疆", "云南", "湖南", "四川", "河北", "浙江"]
 SKIP = {"id", "name", "city", "county", "province"}
-BUILT = ("construction_use", "resource_reuse")
 # incentives and the use each one implies, from the preconditions their texts state
 TOURISM = {"cultural_tourism_wellness", "ecological_landscape", "mine_park", "geological_park", "forest_park",
            "outdoor_recreation", "rock_climbing", "red_education_study", "heritage_park", "pit_garden",
@@ -107,7 +106,8 @@ def check_invariants(adv, p, advice):
         assert not any(s.get("binding") for r in item["reasons"] for s in r["sources"]), \
             f"research suggestion {item['id']} has a binding source: it belongs in its own section"
     if (advice["restoration_category"] or {}).get("id") == "natural_recovery":
-        built = [m for m in models if any(a in BUILT for a in _chain(adv, m))]
+        built = [m for m in models if any(a in gate.natural_recovery_excludes for a in _chain(adv, m))
+                 and m not in gate.natural_recovery_keeps]
         assert not built, f"natural recovery with built use or extraction {built}"
     incentives = {i["id"] for i in advice["incentives"]}
     for inc in incentives:

@@ -153,3 +153,25 @@ def test_the_bundled_table_resolves_every_source_and_no_rule_contradicts_it(kb, 
     assert problems == []
     errors, _ = gate_contradictions(kb.ruleset, gate)
     assert errors == []
+
+
+def test_natural_recovery_section_names_its_problems(tmp_path):
+    path = tmp_path / "gate.yaml"
+    path.write_text(SMALL.read_text(encoding="utf-8") + """
+natural_recovery:
+  excludes: [construction_use, flying_car]
+  keeps:
+    - model: forest_photovoltaic
+      explain_zh: 林光互补不破坏原有植被
+      sources: []
+""", encoding="utf-8")
+    gate, problems = load_gate(path, ancestors=lambda m: [])
+    text = "\n".join(problems)
+    assert "excludes: 'flying_car' is not a utilization model" in text
+    assert "keeps[0]: needs model (a utilization model), explain_zh and sources" in text
+
+
+def test_without_a_natural_recovery_section_built_uses_and_extraction_are_excluded():
+    gate, _ = _gate()
+    assert gate.natural_recovery_excludes == ("construction_use", "resource_reuse")
+    assert gate.natural_recovery_keeps == {}
