@@ -196,8 +196,12 @@ class Advisor:
             entry = self._item(kind, chosen, reference)
             lab = self.labels(chosen.id)
             entry = {"id": chosen.id, "label_zh": lab["zh"], "label_en": lab["en"], **entry}
-            if others:
-                entry["alternatives"] = [self._item(kind, o, reference) for o in others]
+            alternatives = [self._item(kind, o, reference) for o in others]
+            if kind == "restoration_category":
+                alternatives += self._set_aside(ev, kind, chosen.id, reference_of=reference, reason_of=reason_of,
+                                                shown={a["id"] for a in alternatives})
+            if alternatives:
+                entry["alternatives"] = alternatives
             advice[kind] = entry
         category = (advice["restoration_category"] or {}).get("id")
         excluded: dict[str, dict[str, Any]] = {}
@@ -320,6 +324,23 @@ class Advisor:
                 "pending": [{"rule": pd.rule_id, "unknown_fields": list(pd.unknown_fields)} for pd in ev.pending],
             }
         return advice
+
+    def _set_aside(self, ev: Any, kind: str, chosen: str, *, reference_of, reason_of, shown: set) -> list[dict]:
+        """Categories that binding rules concluded and precedence set aside, each with the reason it lost:
+        where a plan's own classes overlap (a visible rock wall of high landscape value), the official sees both."""
+        out: dict[str, dict[str, Any]] = {}
+        for c, _by, why in ev.removed or ():
+            if c.kind != kind or c.value == chosen or c.value in shown or c.rule_id in reference_of:
+                continue
+            if not is_binding(self._rule_ranks.get(c.rule_id, self.tiers.rank(c.sources))):
+                continue
+            item = out.get(c.value)
+            if item is None:
+                lab = self.labels(c.value)
+                item = out[c.value] = {"id": c.value, "label_zh": lab["zh"], "label_en": lab["en"],
+                                       "set_aside_zh": why, "reasons": []}
+            item["reasons"].append(reason_of(c.rule_id, c.explanation_zh or "", c.sources))
+        return list(out.values())
 
     # -- the legal gate, incentives, intended uses, warnings (semantics in advisor/legal.py) --
     def _excluded_by(self, model_id: str, excluded: dict) -> str | None:

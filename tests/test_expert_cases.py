@@ -31,6 +31,7 @@ LIST_KEYS = {
     "responsibility", "responsibility_any", "not_responsibility",
     "any_measure_zh", "any_responsibility_zh",
     "warnings", "not_warnings", "lapsed_doc", "no_lapsed_doc", "unknown_fields_any", "in_force_basis",
+    "category_shown",
 }
 OTHER_KEYS = {"restoration_category", "priority", "intended_use", "intended_use_missing", "no_warnings"}
 CASE_KEYS = {"id", "title_zh", "why_zh", "basis", "as_of", "profile", "expect"}
@@ -134,6 +135,13 @@ def check(case: dict[str, Any], advice: dict[str, Any], ancestors: Callable[[str
             ok = (got is None) if want is None else (got in (want if isinstance(want, list) else [want]))
             if not ok:
                 fails.append(f"{key}: expected {want!r}, advice says {got!r}")
+
+    # the category or one of its shown alternatives (a plan's own classes overlap: the official must see both)
+    cat = advice.get("restoration_category") or {}
+    shown = [cat.get("id"), *[a["id"] for a in cat.get("alternatives") or []]]
+    for c in e.get("category_shown", []):
+        if c not in shown:
+            fails.append(f"category_shown: {c} is neither the category nor an alternative ({shown})")
 
     for m in e.get("not_recommended", []):
         bad = [g for g in model_ids if _covers(g, m, ancestors)]
