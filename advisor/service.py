@@ -13,7 +13,6 @@ Batch, what-if and province comparison (``batch.py``, ``whatif.py``) reuse
 from __future__ import annotations
 
 import datetime as _dt
-import inspect
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -62,7 +61,8 @@ class Advisor:
         self.ranker = Ranker(self._broader)
         self.tiers = TierIndex(kb)
         self._rule_ranks: dict[str, int] = {}   # rule id -> strongest tier rank of its sources
-        self._ranker_context = "context" in inspect.signature(self.ranker.score).parameters
+        self._warned: dict[frozenset, list] = {}  # lapsed rules applied -> their warnings
+        self._derived: dict[tuple, dict] = {}     # reasons restated for derived conclusions (batch output only)
         self.gate = self._load_gate()
         self.unknowns = UnknownsBuilder(self.labels)
         self._reasons: dict[tuple, dict[str, Any]] = {}
@@ -125,11 +125,15 @@ class Advisor:
                 self._reasons[key] = hit
         return hit
 
-    def _ranking_info(self, profile_ids: tuple) -> dict[str, Any]:
-        key = tuple(sorted(set(profile_ids), key=str))
+    def _ranking_info(self, profile_ids: tuple, context: dict[str, Any]) -> dict[str, Any]:
+        """The ranking explanation of the model profiles used, with only the context terms this mine can get."""
+        ckey = self.ranker.context_key(context)
+        key = (tuple(sorted(set(profile_ids), key=str)), ckey)
         hit = self._rankings.get(key)
         if hit is None:
-            hit = self._rankings[key] = self.ranker.explanation(key)
+            if len(self._rankings) > 20_000:
+                self._rankings.clear()
+            hit = self._rankings[key] = self.ranker.explanation(key[0], context=ckey)
         return hit
 
     def dumps(self, advice: dict[str, Any]) -> bytes:
@@ -218,8 +222,9 @@ class Advisor:
                     lab = self.labels(mid)
                     excluded[mid] = {"id": mid, "label_zh": lab["zh"], "label_en": lab["en"],
                                      "strongest_tier": cat["strongest_tier"], "natural_recovery": True,
-                                     "reasons": [{**r, "explanation_zh": "修复类别为自然恢复，以封育保护、自然演替为主，"
-                                                  f"不开展{lab['zh']}：" + r["explanation_zh"]} for r in cat["reasons"]]}
+                                     "reasons": [self._derived_reason(self._binding_reason(cat["reasons"]),
+                                                                      "修复类别为自然恢复，以封育保护、"
+                                                                      f"自然演替为主，不开展{lab['zh']}：", for_json)]}
                     if cat.get("reference"):
                         excluded[mid]["reference"] = True
         zones = self.gate.zone_values(p)
@@ -246,20 +251,19 @@ class Advisor:
                 if verdict.conditions_zh:
                     suggestion["conditions_zh"] = list(verdict.conditions_zh)
                 suggestion["score"], _ = self.ranker.score(item.id, item.weight if item.weights else 1.0, values,
-                                                           pot["score"], **({"context": context}
-                                                                            if self._ranker_context else {}))
+                                                           pot["score"], context=context)
                 research.append(suggestion)
                 continue
             self._legal_status(entry, verdict, reason_of)
             score, breakdown = self.ranker.score(item.id, item.weight if item.weights else 1.0, values, pot["score"],
-                                                 **({"context": context} if self._ranker_context else {}))
+                                                 context=context)
             entry["score"] = score
             entry["score_breakdown"] = breakdown
             models.append(entry)
         if category == "natural_recovery" and not any(
                 m["id"] == "natural_closure" or "natural_closure" in self.labels.ancestors(m["id"]) for m in models):
             models.append(self._closure_from_category(advice["restoration_category"], p, zones, values, pot,
-                                                      context, reason_of))
+                                                      context, reason_of, for_json))
         # what the zones the mine lies in forbid is said even where no rule recommended it: an investor asks
         # what may not be built here (each forbidding cell's own model, with its clauses)
         for cell in self.gate.forbidding(zones):
@@ -308,7 +312,7 @@ class Advisor:
         advice["unknowns"] = self.unknowns(ev.pending, p)
         advice["potential"] = pot
         if models:
-            advice["ranking"] = self._ranking_info(tuple(m["score_breakdown"]["profile_of"] for m in models))
+            advice["ranking"] = self._ranking_info(tuple(m["score_breakdown"]["profile_of"] for m in models), context)
         if explain:
             advice["explain"] = {
                 "facts": jsonable(getattr(ev, "facts", {})),
@@ -356,19 +360,35 @@ class Advisor:
             return a
         return None
 
+    def _binding_reason(self, reasons: list[dict]) -> dict:
+        """The first of an item's reasons whose rule cites a binding source (the item has one: it is binding)."""
+        return next((r for r in reasons if is_binding(self._rule_ranks.get(r["rule"], 99))), reasons[0])
+
+    def _derived_reason(self, reason: dict, prefix: str, shared: bool) -> dict[str, Any]:
+        """A reason restated for a conclusion derived from it (same rule and clauses, the derivation said first)."""
+        if not shared:
+            return {**reason, "explanation_zh": prefix + reason["explanation_zh"]}
+        key = (reason["rule"], reason["explanation_zh"], prefix)
+        hit = self._derived.get(key)
+        if hit is None:
+            if len(self._derived) > 50_000:
+                self._derived.clear()
+            hit = self._derived[key] = {**reason, "explanation_zh": prefix + reason["explanation_zh"]}
+        return hit
+
     def _closure_from_category(self, cat: dict, p: dict, zones: dict, values: dict, pot: dict, context: dict,
-                               reason_of) -> dict[str, Any]:
+                               reason_of, for_json: bool = False) -> dict[str, Any]:
         """Natural recovery *is* closure for natural succession (自然封育): the category's own reasons support it."""
         lab = self.labels("natural_closure")
         entry = {"id": "natural_closure", "label_zh": lab["zh"], "label_en": lab["en"],
                  "strongest_tier": cat["strongest_tier"],
-                 "reasons": [{**r, "explanation_zh": "修复类别为自然恢复，即封育保护、依靠自然演替恢复："
-                              + r["explanation_zh"]} for r in cat["reasons"]]}
+                 "reasons": [self._derived_reason(r, "修复类别为自然恢复，即封育保护、依靠自然演替恢复：", for_json)
+                             for r in cat["reasons"]]}
         if cat.get("reference"):
             entry["reference"] = True
         self._legal_status(entry, self.gate.assess("natural_closure", p, zones), reason_of)
         score, breakdown = self.ranker.score("natural_closure", 1.0, values, pot["score"],
-                                             **({"context": context} if self._ranker_context else {}))
+                                             context=context)
         entry["score"], entry["score_breakdown"] = score, breakdown
         return entry
 
@@ -449,16 +469,17 @@ class Advisor:
             out["verdict"] = "permitted"
             out["conditions_zh"], out["missing_fields"] = [], []
             out["reasons"] = [gate_reason(self.gate.default, reason_of)]
-        out["recommended"] = recommended is not None
-        if recommended is not None:
-            out["reasons"] = list(out["reasons"]) + [r for r in recommended["reasons"] if r not in out["reasons"]]
+        out["recommended"] = recommended is not None   # its reasons are the model's, in utilization_models
         return out
 
     def _warnings(self, ev: Any, reference: frozenset) -> list[dict[str, Any]]:
         if not reference:
             return []
-        used = {c.rule_id for c in ev.conclusions if c.rule_id in reference and c.kind != "fact"}
-        return lapsed_warnings(self.kb, (self.ruleset.get(r) for r in sorted(used)))
+        used = frozenset(c.rule_id for c in ev.conclusions if c.rule_id in reference and c.kind != "fact")
+        hit = self._warned.get(used)
+        if hit is None:   # the same lapsed rules give the same warnings: built once, shared (read-only)
+            hit = self._warned[used] = lapsed_warnings(self.kb, (self.ruleset.get(r) for r in sorted(used)))
+        return [dict(w) for w in hit]
 
     # -- many mines, what-if, provinces (thin wrappers; logic in batch.py / whatif.py) --
     def advise_many(self, records: Iterable[Any], *, as_of: Any = None, explain: bool = False,

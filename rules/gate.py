@@ -20,7 +20,9 @@ import yaml
 
 from rules.compile import Compiler, ConditionError, compile_text
 from rules.expr import ExprError
-from rules.schema import UTILIZATION_MODELS
+from rules.schema import PROFILE_FIELDS, UTILIZATION_MODELS
+
+_FIELD_ORDER = {name: i for i, name in enumerate(PROFILE_FIELDS)}
 
 GATE_FILE = Path(__file__).resolve().parent / "legal_gate.yaml"
 VERDICTS = ("permitted", "conditional", "forbidden")
@@ -94,6 +96,7 @@ class Gate:
         self._memo: dict[tuple, Verdict] = {}
         self._met_fields: dict[str, tuple[str, ...]] = {}
         self._forbidding: dict[tuple, list[Cell]] = {}
+        self._restricts: dict[str, tuple[tuple[str, Cell], ...]] = {}
         self.fields = tuple(sorted({f for z in zones.values() for f in z.fields}))
 
     def chain(self, model: str) -> tuple[str, ...]:
@@ -106,20 +109,31 @@ class Gate:
         """Each zone's truth for this mine: True, False or None (a field it reads is unknown)."""
         return {zid: z.when.fn(profile, {}) for zid, z in self.zones.items()}
 
+    def _restricting(self, model: str) -> tuple[tuple[str, Cell], ...]:
+        """(zone, cell) for each zone whose most specific cell for ``model`` restricts it (not permitted)."""
+        hit = self._restricts.get(model)
+        if hit is None:
+            out = []
+            for zid in self.zones:
+                cell = next((self._cell[(m, zid)] for m in self.chain(model) if (m, zid) in self._cell), None)
+                if cell is not None and cell.verdict != "permitted":
+                    out.append((zid, cell))
+            hit = self._restricts[model] = tuple(out)
+        return hit
+
     def assess(self, model: str, profile: dict, zone_values: dict[str, bool | None] | None = None) -> Verdict:
         zv = zone_values if zone_values is not None else self.zone_values(profile)
-        key = (model, tuple(zv.values()), self._met_key(model, profile))
+        restricting = self._restricting(model)
+        key = (model, tuple([zv[zid] for zid, _ in restricting]), self._met_key(model, profile))
         hit = self._memo.get(key)
         if hit is not None:
             return hit
         status = "permitted"
         out = Verdict("permitted")
         missing: set[str] = set()
-        for zid, value in zv.items():
+        for zid, cell in restricting:
+            value = zv[zid]
             if value is False:
-                continue
-            cell = next((self._cell[(m, zid)] for m in self.chain(model) if (m, zid) in self._cell), None)
-            if cell is None or cell.verdict == "permitted":
                 continue
             verdict = cell.verdict
             if verdict == "conditional" and cell.met_when is not None and cell.met_when.fn(profile, {}) is True:
@@ -129,6 +143,10 @@ class Gate:
                 local: set[str] = set()
                 self.zones[zid].when.unknown_fields(profile, {}, local)
                 missing |= local
+                text = (f"须核实是否位于{self.zones[zid].label_zh}"
+                        f"（{'、'.join(PROFILE_FIELDS[f].label_zh for f in sorted(local) if f in PROFILE_FIELDS)}未填写）")
+                if text not in out.conditions_zh:
+                    out.conditions_zh.append(text)
                 if _STRICT[status] < _STRICT["conditional"]:
                     status = "conditional"
                 continue
@@ -139,14 +157,7 @@ class Gate:
                 status = verdict
         out.status = status
         if missing:
-            from rules.schema import PROFILE_FIELDS
-
-            out.missing_fields = sorted(missing, key=list(PROFILE_FIELDS).index)
-            for cell in out.undecided:
-                zone = self.zones[cell.zone]
-                text = f"须核实是否位于{zone.label_zh}（{'、'.join(PROFILE_FIELDS[f].label_zh for f in sorted(missing))}未填写）"
-                if text not in out.conditions_zh:
-                    out.conditions_zh.append(text)
+            out.missing_fields = sorted(missing, key=_FIELD_ORDER.get)
         if len(self._memo) > 50_000:
             self._memo.clear()
         self._memo[key] = out
@@ -170,7 +181,11 @@ class Gate:
         hit = self._forbidding.get(key)
         if hit is None:
             inside = set(key)
-            hit = self._forbidding[key] = [c for c in self.cells if c.verdict == "forbidden" and c.zone in inside]
+            cells = [c for c in self.cells if c.verdict == "forbidden" and c.zone in inside]
+            forbidden = {c.model for c in cells}
+            # a narrower model's own prohibition is left out where a broader model it belongs to is forbidden too
+            # (the broader entry already says it; a recommended or intended narrower model is judged on its own)
+            hit = self._forbidding[key] = [c for c in cells if not any(a in forbidden for a in self.chain(c.model)[1:])]
         return hit
 
     def cells_for(self, model: str) -> list[Cell]:

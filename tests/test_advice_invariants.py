@@ -84,11 +84,14 @@ def check_invariants(adv, p, advice):
     excluded = {m["id"] for m in advice["excluded_models"]}
     # a rule's exclusion covers every narrower model; the gate judges each model by its own most specific cell
     # (it may forbid 农业用地 in a nature reserve and still allow 林草地 restoration there under conditions)
+    # (natural recovery's exclusions spare the models the gate table keeps open to it, e.g. 林光互补)
     by_rule = {m["id"] for m in advice["excluded_models"] if not m.get("legal_gate")}
+    by_category = {m["id"] for m in advice["excluded_models"] if m.get("natural_recovery")}
     for mid in models:
         assert gate.assess(mid, p).status != "forbidden", f"{mid} recommended although the legal gate forbids it"
         assert mid not in excluded, f"{mid} recommended and excluded"
-        hit = [a for a in _chain(adv, mid) if a in by_rule]
+        spared = by_category if mid in gate.natural_recovery_keeps else set()
+        hit = [a for a in _chain(adv, mid) if a in by_rule and a not in spared]
         assert not hit, f"{mid} recommended and excluded by a rule ({hit})"
     # permitted before conditional, binding before reference
     status = [m["legal_status"] for m in advice["utilization_models"]]
