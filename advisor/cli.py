@@ -196,7 +196,10 @@ def cmd_advise(args: argparse.Namespace) -> int:
         if res.advised:
             if fmt == "json" and not single:
                 write(b"\n" if first else b",\n")
-            write(res.payload)
+            if raw is not None:
+                res.copy_payload_to(raw)
+            else:
+                write(res.take_payload())
             if fmt != "json" or single:
                 write(b"\n")
             first = False

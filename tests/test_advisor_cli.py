@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -160,3 +161,30 @@ def test_bench_advise_runs_the_real_command_and_prints_its_figures(capsys):
     code, out, err = _run(capsys, "bench", "advise", "--n", "40", "--latency-n", "20")
     assert code == 0, err
     assert "mines/s" in out and "p95" in out and "40 mines end to end" in out
+
+
+def test_parallel_chunks_come_back_through_spool_files_that_are_removed(kb, tmp_path):
+    import glob
+    import tempfile
+
+    from advisor.batch import ParallelBatch
+    from advisor.bench import synthetic_profile
+    from advisor.readers import InputRecord
+    import random
+
+    rng = random.Random(3)
+    records = [InputRecord(i, f"line {i + 1}", synthetic_profile(rng, i), "json") for i in range(90)]
+    outputs = {}
+    for workers in (1, 2):
+        batch = ParallelBatch(kb.advisor, dumps=None, workers=workers, chunk_size=20, as_of="2024-06-01")
+        path = tmp_path / f"out{workers}.jsonl"
+        with open(path, "wb") as out:
+            spooled = 0
+            for _chunk, res in batch.run_chunks(records):
+                spooled += res.spool is not None
+                res.copy_payload_to(out)
+                out.write(b"\n")
+        outputs[workers] = path.read_bytes()
+        assert spooled == (5 if workers == 2 else 0)
+    assert outputs[1] == outputs[2] and outputs[1].count(b"\n") == 90
+    assert not glob.glob(str(Path(tempfile.gettempdir()) / "minekb-batch-*"))
