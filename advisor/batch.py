@@ -193,6 +193,15 @@ class ParallelBatch:
                 _WORKER["spool"] = None
 
     def _run_pool(self, records: Iterable[InputRecord]) -> Iterator[tuple[list[InputRecord], ChunkResult]]:
+        chunks = self._chunks(records)
+        # The first chunk is advised here, before the fork: its labels, sources, reasons and rule conclusions
+        # then sit in the advisor's caches that every worker inherits, instead of each worker building them.
+        first = next(chunks, None)
+        if first is None:
+            return
+        spool, _WORKER["spool"] = _WORKER["spool"], None
+        yield first, _work(first)
+        _WORKER["spool"] = spool
         ctx = mp.get_context("fork")
         pending: list[list[InputRecord]] = []
 
@@ -202,7 +211,7 @@ class ParallelBatch:
                 yield [(r.index, r.where, r.raw, r.kind) for r in ch]
 
         with ctx.Pool(self.workers) as pool:
-            for result in pool.imap(_work, tracked(self._chunks(records))):
+            for result in pool.imap(_work, tracked(chunks)):
                 yield pending.pop(0), result
 
     def run(self, records: Iterable[InputRecord]) -> Iterator[tuple[InputRecord, bytes | None, str | None]]:
