@@ -71,6 +71,7 @@ def advise_records(advisor, records: Iterable[Any], *, as_of: Any = None, explai
 
 # ---------------------------------------------------------------- parallel
 _WORKER: dict[str, Any] = {}
+WARM_CHUNKS = 2   # chunks advised in the parent before the fork (see ParallelBatch._run_pool)
 
 
 @dataclass
@@ -196,11 +197,12 @@ class ParallelBatch:
         chunks = self._chunks(records)
         # The first chunk is advised here, before the fork: its labels, sources, reasons and rule conclusions
         # then sit in the advisor's caches that every worker inherits, instead of each worker building them.
-        first = next(chunks, None)
-        if first is None:
-            return
         spool, _WORKER["spool"] = _WORKER["spool"], None
-        yield first, _work(first)
+        for _ in range(WARM_CHUNKS):
+            first = next(chunks, None)
+            if first is None:
+                return
+            yield first, _work(first)
         _WORKER["spool"] = spool
         ctx = mp.get_context("fork")
         pending: list[list[InputRecord]] = []

@@ -167,7 +167,7 @@ def test_parallel_chunks_come_back_through_spool_files_that_are_removed(kb, tmp_
     import glob
     import tempfile
 
-    from advisor.batch import ParallelBatch
+    from advisor.batch import WARM_CHUNKS, ParallelBatch
     from advisor.bench import synthetic_profile
     from advisor.readers import InputRecord
     import random
@@ -185,6 +185,6 @@ def test_parallel_chunks_come_back_through_spool_files_that_are_removed(kb, tmp_
                 res.copy_payload_to(out)
                 out.write(b"\n")
         outputs[workers] = path.read_bytes()
-        assert spooled == (5 if workers == 2 else 0)
+        assert spooled == (5 - WARM_CHUNKS if workers == 2 else 0)   # the first chunks warm the parent
     assert outputs[1] == outputs[2] and outputs[1].count(b"\n") == 90
     assert not glob.glob(str(Path(tempfile.gettempdir()) / "minekb-batch-*"))
