@@ -63,6 +63,7 @@ class Advisor:
         self._rule_ranks: dict[str, int] = {}   # rule id -> strongest tier rank of its sources
         self._warned: dict[frozenset, list] = {}  # lapsed rules applied -> their warnings
         self._derived: dict[tuple, dict] = {}     # reasons restated for derived conclusions (batch output only)
+        self._heads: dict[tuple, dict] = {}       # (item id, English label?, tier rank) -> the item's fixed fields
         self.gate = self._load_gate()
         self.unknowns = UnknownsBuilder(self.labels)
         self._reasons: dict[tuple, dict[str, Any]] = {}
@@ -157,11 +158,16 @@ class Advisor:
         return out
 
     def _item(self, section: str, item: Item, reference: frozenset = frozenset()) -> dict[str, Any]:
-        lab = self.labels(item.id)
-        out = {"id": item.id, "label_zh": lab["zh"]}
-        if section in LABELLED_EN:
-            out["label_en"] = lab["en"]
-        out["strongest_tier"] = tier_name(item.rank) if item.rank < 99 else "research"
+        key = (item.id, section in LABELLED_EN, item.rank)
+        head = self._heads.get(key)
+        if head is None:   # the id, labels and tier of an item are the same for every mine: built once
+            lab = self.labels(item.id)
+            head = {"id": item.id, "label_zh": lab["zh"]}
+            if key[1]:
+                head["label_en"] = lab["en"]
+            head["strongest_tier"] = tier_name(item.rank) if item.rank < 99 else "research"
+            self._heads[key] = head
+        out = dict(head)
         if reference and item.rules <= reference:
             out["reference"] = True
         out["reasons"] = item.reasons

@@ -173,7 +173,9 @@ class Gate:
                     if c.model == m and c.met_when is not None:
                         names |= {f for f in c.met_when_fields}
             fields = self._met_fields[model] = tuple(sorted(names))
-        return tuple(_hashable(profile.get(f)) for f in fields)
+        if not fields:
+            return ()
+        return tuple([_hashable(profile.get(f)) for f in fields])
 
     def forbidding(self, zone_values: dict[str, bool | None]) -> list[Cell]:
         """The forbidding cells of the zones this mine certainly lies in, in table order."""
