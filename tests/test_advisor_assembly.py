@@ -117,10 +117,11 @@ def test_low_potential_consequences_resting_on_a_paper_are_research_suggestions_
                     "terrain": ["goaf_subsidence"], "public_support": "low"})
     assert a["potential"]["level"] == "low"
     research = {(r["kind"], r["id"]): r for r in a["research_suggestions"]}
-    suggested = research[("recommend", "natural_closure")]
+    suggested = research[("responsibility", "government_restores_historical")]
     assert suggested["basis"] == "research" and "研究" in suggested["note_zh"]
     assert suggested["reasons"][0]["sources"][0]["clause_id"] == "research-wu-2025-abandoned-mine-utilization~art_29"
-    assert ("responsibility", "government_restores_historical") in research
+    # the paper's closure suggestion is not repeated apart: the binding category already gives it
+    assert ("recommend", "natural_closure") not in research
     assert a["responsibility"] is None or "government_restores_historical" not in a["responsibility"]["ids"]
     # natural recovery (a binding red-line rule) is itself closure for natural succession, cited by the category
     closure = next(m for m in a["utilization_models"] if m["id"] == "natural_closure")
