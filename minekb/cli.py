@@ -68,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (tests)
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -83,13 +94,17 @@ def main(argv: list[str] | None = None) -> int:
     except CLIError as exc:
         print(f"minekb: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`minekb docs | head -1`): stop quietly. Point
+        # stdout at /dev/null so the interpreter's final flush does not raise
+        # a second BrokenPipeError on the way out.
+        _silence_stdout()
+        return 0
     except Exception as exc:
         if isinstance(exc, _user_error_types()):
             print(f"minekb: {exc}", file=sys.stderr)
             return 2
         raise
-    except BrokenPipeError:
-        return 0
     except KeyboardInterrupt:
         print("minekb: interrupted", file=sys.stderr)
         return 130

@@ -48,3 +48,20 @@ def test_a_broken_rule_file_is_a_clean_error_not_a_traceback(tmp_path, capsys, m
     assert code != 0
     assert "Traceback" not in err
     assert "bad.yaml" in err and "minerl" in err
+
+
+def test_a_closed_pipe_ends_quietly_without_a_traceback(tmp_path):
+    """`minekb rules list | head -1`: the reader goes away; no BrokenPipeError."""
+    import subprocess
+    import sys as _sys
+
+    proc = subprocess.Popen(
+        [_sys.executable, "-m", "minekb.cli", "--home", str(tmp_path / "kb"), "rules", "list"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    proc.stdout.readline()
+    proc.stdout.close()  # like `head -1` exiting
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert proc.returncode == 0
