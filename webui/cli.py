@@ -45,7 +45,7 @@ def serve(args: argparse.Namespace) -> int:
     from minekb.home import KnowledgeBaseHome
     from minekb.kb import KnowledgeBase
     from minekb.progress import TerminalProgress
-    from webui import create_app
+    from webui import create_app, rawurl
 
     if not 0 <= args.port <= 65535:
         raise CLIError(f"--port must be between 0 and 65535, got {args.port}")
@@ -53,6 +53,7 @@ def serve(args: argparse.Namespace) -> int:
         raise CLIError(f"--threads must be at least 1, got {args.threads}")
     if args.workers < 1:
         raise CLIError(f"--workers must be at least 1, got {args.workers}")
+    rawurl.install()  # `curl '…/api/search?q=光伏'` with raw UTF-8 is accepted (the workers inherit it)
     started = time.monotonic()
     home = KnowledgeBaseHome()
     if not home.is_built():
