@@ -238,6 +238,11 @@ def cmd_sparql(args: argparse.Namespace) -> int:
             len(args.query) < 250 and "\n" not in args.query and path.is_file()) else args.query
     else:
         raise CLIError("give a QUERY (text or .rq file), --example NAME, or --list-examples")
+    from ontology.sparqlguard import federation_problem
+
+    problem = federation_problem(text)
+    if problem:
+        raise CLIError(problem)
     try:
         result = _graph(args.store).query(text)
     except GraphQueryError as exc:

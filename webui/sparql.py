@@ -4,7 +4,8 @@
 ``application/sparql-query``) runs a query over the knowledge graph and answers
 ``application/sparql-results+json`` (or ``text/csv``; N-Triples for CONSTRUCT /
 DESCRIBE). Updates are refused (``update=`` parameter, the
-``application/sparql-update`` type, or update operations in the text) with 400.
+``application/sparql-update`` type, or update operations in the text) with 400,
+and so is federation (``SERVICE``): the endpoint never calls another server.
 A query runs in a child process killed at the time limit (422 when exceeded) and at
 most ``SPARQL_MAX_ROWS`` rows are returned (``X-MineKB-Truncated: true`` says
 more existed). A browser gets an HTML page with a form and example queries.
@@ -41,6 +42,15 @@ def is_update(text: str) -> bool:
             break
         body = body[m.end():]
     return bool(_UPDATE.match(body))  # the engine's query() refuses update syntax too: this is the clear message
+
+
+def refuse_federation(text: str) -> None:
+    """400 for a query that would make the server call a URL (``SERVICE``, ``LOAD``): no SSRF, whatever the store."""
+    from ontology.sparqlguard import federation_problem
+
+    problem = federation_problem(text)
+    if problem:
+        raise APIError(400, problem, [detail(problem, "query")])
 
 
 def example_queries() -> list[dict[str, str]]:
@@ -80,6 +90,7 @@ def endpoint():
     if is_update(text):
         raise APIError(400, "this endpoint is read-only: SPARQL Update is not accepted",
                        [detail("the text is an update operation", "query")])
+    refuse_federation(text)
     result = run_query(text)
     if _wants_html():
         return render_template("sparql.html", query=text, result=result, examples=example_queries())
