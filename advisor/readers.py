@@ -51,6 +51,9 @@ class InputRecord:
                 except json.JSONDecodeError as exc:
                     raise ProfileError([{"record": self.where, "field": None,
                                          "message": f"invalid JSON: {exc.msg} at column {exc.colno}"}]) from None
+                except RecursionError:
+                    raise ProfileError([{"record": self.where, "field": None,
+                                         "message": "invalid JSON: nested too deeply"}]) from None
             elif self.kind == "csv":
                 raw = coerce_text_record(raw)
             self.profile = validate_profile(raw, record=self.label(raw))
@@ -123,6 +126,9 @@ def _json_records(path: Path, text: str) -> Iterator[InputRecord]:
             yield from _jsonl_records(text)  # several objects, one a line: JSON Lines in a .json file
             return
         raise InputFileError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputFileError(f"{path}: invalid JSON: nested too deeply (a mine profile is an object of "
+                             "plain values and lists)") from None
     if isinstance(data, dict):
         yield InputRecord(0, "record 1", data)
     elif isinstance(data, list):

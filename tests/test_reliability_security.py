@@ -85,3 +85,96 @@ def test_the_cli_refuses_service_too(kb_home, capsys, listener):
     code = main(["--home", str(kb_home.path), "sparql", f"SELECT * WHERE {{ SERVICE <{url}/cli> {{ ?s ?p ?o }} }}"])
     assert code != 0 and "SERVICE" in capsys.readouterr().err
     assert hits == []
+
+
+# --- every parser path: 400/413 in the one error shape, naming the limit; never a 500 ---------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def _names(body: dict, limit: str) -> bool:
+    return any(limit in d["message"] for d in body["details"])
+
+
+@pytest.mark.parametrize("path", ["/api/advise", "/api/what-if", "/api/compare"])
+def test_json_nested_100000_levels_is_a_400_naming_the_depth_limit(client, path):
+    body = assert_error_shape(client.post(path, data=DEEP, content_type="application/json"), 400)
+    assert _names(body, "MAX_JSON_DEPTH") and "nested" in body["error"]
+    shallow_but_too_deep = {"id": "x", "province": "江西", "hazards": [[[[[[[[[[[[[[[[["landslide"]]]]]]]]]]]]]]]]]}
+    body = assert_error_shape(client.post(path, json=shallow_but_too_deep), 400)
+    assert _names(body, "MAX_JSON_DEPTH")
+
+
+def test_a_json_field_over_the_length_limit_is_named_with_its_record(client):
+    body = assert_error_shape(client.post("/api/advise", json=[{"id": "a"}, {"id": "b", "name": "矿" * 3000}]), 400)
+    assert body["details"][0]["field"] == "name" and body["details"][0]["record"] == 1
+    assert _names(body, "MAX_FIELD_LENGTH")
+
+
+def _upload(client, name: str, text: str):
+    import io
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/advice/batch").get_data(as_text=True))[1]
+    return client.post("/advice/batch", data={"csrf_token": token, "format": "json",
+                                              "file": (io.BytesIO(text.encode()), name)},
+                       content_type="multipart/form-data", headers={"Accept": "application/json"})
+
+
+@pytest.mark.parametrize("name, text, limit", [
+    ("deep.json", DEEP, "nested"),
+    ("deep.jsonl", '{"id": "ok"}\n' + DEEP + "\n", "MAX_JSON_DEPTH"),
+    ("nested.jsonl", '{"id": "a", "hazards": ' + "[" * 20 + "]" * 20 + "}\n", "MAX_JSON_DEPTH"),
+    ("long.jsonl", '{"id": "a", "name": "' + "x" * 3000 + '"}\n', "MAX_FIELD_LENGTH"),
+    ("long.csv", "id,name\na," + "x" * 3000 + "\n", "MAX_FIELD_LENGTH"),
+    ("huge.csv", "id,hazards\na,\"" + "[" * 200_000 + "\"\n", "field limit"),
+])
+def test_uploaded_json_jsonl_and_csv_over_a_limit_are_a_400_naming_it(client, name, text, limit):
+    body = assert_error_shape(_upload(client, name, text), 400)
+    assert limit in body["error"] + " ".join(d["message"] for d in body["details"])
+
+
+def test_query_strings_over_a_limit_are_refused_naming_it(client):
+    headers = {"Accept": "application/json"}
+    body = assert_error_shape(client.get("/advice/result", query_string={"id": "a", "name": "x" * 3000},
+                                         headers=headers), 400)
+    assert body["details"][0]["field"] == "name" and _names(body, "MAX_FIELD_LENGTH")
+    many = "&".join(f"f{i}=1" for i in range(1000))
+    assert _names(assert_error_shape(client.get("/advice?" + many, headers=headers), 413), "MAX_PARAMS")
+    long = "name=" + "x" * 200_000
+    assert _names(assert_error_shape(client.get("/search?" + long, headers=headers), 413), "MAX_QUERY_STRING")
+    html = client.get("/advice?" + many)  # a browser gets the error page, same status
+    assert html.status_code == 413 and html.mimetype == "text/html"
+
+
+def test_forms_over_a_limit_are_refused_naming_it(app):
+    c = app.test_client()
+    headers = {"Accept": "application/json"}
+    fields = {f"f{i}": "1" for i in range(1000)}
+    assert _names(assert_error_shape(c.post("/advice/batch", data=fields, headers=headers), 413), "MAX_PARAMS")
+    big = c.post("/advice/batch", data={"csrf_token": "x", "note": "y" * 600_000}, headers=headers,
+                 content_type="multipart/form-data")
+    assert _names(assert_error_shape(big, 413), "MAX_FORM_MEMORY_SIZE")
+    long = c.post("/sparql", data={"query": "ASK {}", "other": "z" * 3000}, headers=headers)
+    assert _names(assert_error_shape(long, 400), "MAX_FIELD_LENGTH")
+
+
+def test_a_body_over_the_total_size_limit_is_a_413_naming_it(kb):
+    from webui import create_app
+
+    small = create_app(kb, {"MAX_CONTENT_LENGTH": 1024, "SECRET_KEY": "t"}).test_client()
+    body = assert_error_shape(small.post("/api/advise", data="[" + "1," * 2000 + "1]",
+                                         content_type="application/json"), 413)
+    assert _names(body, "MAX_CONTENT_LENGTH")
+
+
+def test_the_cli_reports_a_deeply_nested_file_cleanly(kb_home, capsys, tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text(DEEP)
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text('{"id": "JX-1", "province": "江西"}\n' + DEEP + "\n")
+    assert main(["--home", str(kb_home.path), "advise", str(deep)]) != 0
+    assert "nested too deeply" in capsys.readouterr().err
+    main(["--home", str(kb_home.path), "advise", "--jsonl", str(lines)])
+    out = capsys.readouterr()
+    assert "nested too deeply" in out.err and "JX-1" in out.out

@@ -25,6 +25,13 @@ __all__ = ["create_app", "DEFAULT_SETTINGS"]
 DEFAULT_SETTINGS: dict[str, tuple[Any, str]] = {
     "MAX_CONTENT_LENGTH": (8 * 1024 * 1024, "largest request body in bytes (uploads included); larger gets 413"),
     "MAX_BATCH_RECORDS": (20_000, "most mine profiles one batch request may hold; more gets 413"),
+    "MAX_FORM_MEMORY_SIZE": (500_000, "largest non-file form field in bytes; larger gets 413"),
+    "MAX_FORM_PARTS": (1000, "most parts of a multipart form; more gets 413"),
+    "MAX_JSON_DEPTH": (16, "deepest nesting of a JSON body or uploaded JSON record; deeper gets 400"),
+    "MAX_FIELD_LENGTH": (2000, "longest value (or key) of a JSON, CSV, form or query-string field in characters; "
+                               "longer gets 400 (the SPARQL text has its own limit)"),
+    "MAX_PARAMS": (300, "most parameters of a query string or form; more gets 413"),
+    "MAX_QUERY_STRING": (96 * 1024, "longest query string in bytes; longer gets 413"),
     "MAX_QUERY_LENGTH": (500, "longest search query in characters; longer gets 400"),
     "SEARCH_PAGE_SIZE": (10, "search hits per results page"),
     "SEARCH_MAX_LIMIT": (100, "largest `limit` the search API accepts"),
@@ -46,7 +53,8 @@ def create_app(kb: Any, config: dict[str, Any] | None = None) -> "Flask":
     """
     from flask import Flask
 
-    from webui import api, errors, helpers, i18n, ingest, pages_advice, pages_browse, pages_search, security, sparql
+    from webui import (api, errors, helpers, i18n, ingest, limits, pages_advice, pages_browse, pages_search,
+                       security, sparql)
     from webui.state import KBState
 
     app = Flask(__name__)
@@ -71,6 +79,7 @@ def create_app(kb: Any, config: dict[str, Any] | None = None) -> "Flask":
     helpers.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     for module in (pages_search, pages_browse, pages_advice, api, sparql, ingest):
         app.register_blueprint(module.bp)
     return app

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from corpus.model import split_clause_id
 from webui import browse_data, ingest
 from webui.errors import APIError, detail
+from webui.limits import parse_json
 from webui.openapi import openapi_document
 from webui.pages_search import int_param, run_search, search_filters
 from webui.present import clause_dict, document_detail, document_summary
@@ -22,20 +23,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def json_body() -> Any:
-    """The request's JSON, or a 400 naming what is wrong with it."""
+    """The request's JSON, or a 400 naming what is wrong with it (syntax, nesting depth, field length)."""
     if not request.is_json:
         raise APIError(400, "send the body as JSON with Content-Type: application/json",
                        [detail(f"Content-Type is {request.mimetype or 'missing'}", "Content-Type")])
-    data = request.get_json(silent=True)
-    if data is None:
-        raw = request.get_data(cache=True)
-        import json
-
-        try:
-            json.loads(raw or b"")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise APIError(400, "the body is not valid JSON", [detail(str(exc), "body")]) from None
-    return data
+    return parse_json(request.get_data(cache=True))
 
 
 @bp.get("")

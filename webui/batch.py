@@ -18,6 +18,7 @@ from flask import Response
 
 from webui.errors import APIError, detail
 from webui.forms import profile_query
+from webui.limits import check_records
 
 DOWNLOADS = {"json": "application/json", "jsonl": "application/x-ndjson", "csv": "text/csv"}
 
@@ -82,6 +83,7 @@ def advise_upload(advisor: Any, filename: str, data: bytes, max_records: int) ->
                                [detail(f"limit is {max_records} records", "file")])
     except InputFileError as exc:
         raise APIError(400, str(exc), [detail(str(exc), "file")]) from None
+    check_records(records)
     rows = []
     for record, result in zip(records, advisor.advise_many(records)):
         if "error" in result and "details" in result:

@@ -94,16 +94,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         status = exc.code or 500
+        details = None
         if status == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH")
-            message = f"request body larger than the limit of {limit} bytes"
+            message, details = _too_large(app)
         elif status == 404:
             message = f"no page or resource at {request.path}"
         elif status == 405:
             message = f"{request.method} is not allowed on {request.path}"
         else:
             message = exc.description or _HTTP_MESSAGES.get(status, "error")
-        response = respond_error(status, message)
+        response = respond_error(status, message, details)
         if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             response = app.make_response(response)
             response.headers["Allow"] = ", ".join(exc.valid_methods)
@@ -119,6 +119,19 @@ def init_app(app: Flask) -> None:
         exc_class = _optional(spec)
         if exc_class is not None:
             app.register_error_handler(exc_class, _domain_handler(status))
+
+
+def _too_large(app: Flask) -> tuple[str, list[dict[str, Any]]]:
+    """Which size limit a 413 from the framework hit: the whole body, or one form field / the form's parts."""
+    limit = app.config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length
+    if limit is not None and (length is None or length > limit):
+        return (f"request body larger than the limit of {limit} bytes",
+                [detail(f"{length if length is not None else 'unknown'} bytes, limit {limit} (MAX_CONTENT_LENGTH)",
+                        "body")])
+    memory, parts = app.config.get("MAX_FORM_MEMORY_SIZE"), app.config.get("MAX_FORM_PARTS")
+    return (f"a form field is larger than {memory} bytes or the form has more than {parts} parts",
+            [detail(f"limits MAX_FORM_MEMORY_SIZE={memory} bytes, MAX_FORM_PARTS={parts}", "form")])
 
 
 def _domain_handler(status: int):
