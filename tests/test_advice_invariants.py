@@ -117,7 +117,9 @@ def check_invariants(adv, p, advice):
         use = gate.incentive_uses.get(inc)
         if use:
             assert gate.assess(use, p).status != "forbidden", f"incentive {inc} implies {use}, forbidden here"
-            assert not any(a in excluded for a in _chain(adv, use)), f"incentive {inc} implies excluded {use}"
+            spared = by_category if use in gate.natural_recovery_keeps else set()
+            hit = use in excluded or any(a in by_rule and a not in spared for a in _chain(adv, use))
+            assert not hit, f"incentive {inc} implies excluded {use}"
     constraints = {c["id"] for c in advice["constraints"]}
     assert not ({"central_demonstration_fund"} <= incentives and "central_fund_exclusion" in constraints), \
         "central funds both offered and refused"
