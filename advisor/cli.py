@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from minekb.cli import CLIError
+from minekb.spreadsheet import safe_row
 
 PARALLEL_FROM = 400  # records; below this, forking workers costs more than it saves
 
@@ -85,7 +86,7 @@ def csv_row(advice: dict[str, Any]) -> str:
            ";".join(p.get("id", p["name"]) for p in advice.get("precedents") or []),
            ";".join(u["field"] for u in advice.get("unknowns") or [])]
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow(row)
+    csv.writer(buf, lineterminator="").writerow(safe_row(row))  # no cell runs as a formula in Excel / WPS
     return buf.getvalue()
 
 

@@ -178,3 +178,82 @@ def test_the_cli_reports_a_deeply_nested_file_cleanly(kb_home, capsys, tmp_path)
     main(["--home", str(kb_home.path), "advise", "--jsonl", str(lines)])
     out = capsys.readouterr()
     assert "nested too deeply" in out.err and "JX-1" in out.out
+
+
+# --- spreadsheets: no exported cell runs as a formula (OWASP CSV injection) ---------------------------------------
+
+EVIL_IDS = ['=HYPERLINK("http://evil","x")', "+1+cmd", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def _evil_csv() -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["id", "province", "mineral", "status"])
+    for mine_id in EVIL_IDS:
+        writer.writerow([mine_id, "江西", "rare_earth", "historical_abandoned"])
+    return buf.getvalue()
+
+
+def _cells(text: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def test_safe_cell_neutralizes_text_formulas_and_keeps_numbers():
+    from minekb.spreadsheet import safe_cell
+
+    for text in EVIL_IDS:
+        assert safe_cell(text) == "'" + text
+    assert safe_cell(-5) == -5 and safe_cell(-2.5) == -2.5 and safe_cell(0) == 0
+    assert safe_cell("JX-XW-001") == "JX-XW-001" and safe_cell("寻乌") == "寻乌" and safe_cell("") == ""
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_minekb_advise_csv_writes_no_formula_cell(kb_home, capsys, tmp_path, kind):
+    src = tmp_path / f"evil.{kind}"
+    if kind == "csv":
+        src.write_text(_evil_csv(), encoding="utf-8")
+    else:  # JSON keeps a leading tab or CR in the id
+        import json
+
+        src.write_text("".join(json.dumps({"id": i, "province": "江西", "mineral": "rare_earth"}) + "\n"
+                               for i in EVIL_IDS), encoding="utf-8")
+    main(["--home", str(kb_home.path), "advise", "--csv", str(src)])
+    rows = _cells(capsys.readouterr().out)
+    assert [r["mine_id"].lstrip("'").strip() for r in rows] == [i.strip() for i in EVIL_IDS]
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), row
+        if row["potential"]:
+            float(row["potential"])  # the number column stays a number
+
+
+def test_the_batch_page_csv_download_writes_no_formula_cell(client):
+    response = _upload_csv(client, _evil_csv())
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = _cells(response.get_data(as_text=True))
+    assert [r["id"].lstrip("'").strip() for r in rows] == [i.strip() for i in EVIL_IDS]
+    for row in rows:
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values()), row
+
+
+def _upload_csv(client, text: str):
+    import io
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/advice/batch").get_data(as_text=True))[1]
+    return client.post("/advice/batch", data={"csrf_token": token, "format": "csv",
+                                              "file": (io.BytesIO(text.encode()), "evil.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_the_sparql_csv_neutralizes_text_but_keeps_numbers(client):
+    query = 'SELECT ?n ?d ?s ?f WHERE { BIND(-5 AS ?n) BIND(-2.5 AS ?d) BIND("-5" AS ?s) BIND("=1+1" AS ?f) }'
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert _cells(response.get_data(as_text=True)) == [{"n": "-5", "d": "-2.5", "s": "'-5", "f": "'=1+1"}]

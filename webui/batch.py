@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Response
 
+from minekb.spreadsheet import safe_cell
 from webui.errors import APIError, detail
 from webui.forms import profile_query
 from webui.limits import check_records
@@ -122,7 +123,7 @@ def _csv(outcome: Outcome) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["record", "id", "error"])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)  # no cell runs as a formula
     return buf.getvalue()
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from minekb.spreadsheet import safe_cell
 from webui.errors import APIError, detail, html_asked_for
 from webui.state import current_kb
 
@@ -244,7 +245,7 @@ def _serialize(result: dict[str, Any]) -> Response:
         writer = csv.writer(buf)
         writer.writerow(result["vars"])
         for row in result["bindings"]:
-            writer.writerow([row.get(v, {}).get("value", "") for v in result["vars"]])
+            writer.writerow([_csv_cell(row.get(v)) for v in result["vars"]])
         response = Response(buf.getvalue(), mimetype="text/csv")
     else:
         if result["kind"] == "ask":
@@ -256,6 +257,20 @@ def _serialize(result: dict[str, Any]) -> Response:
     if truncated:
         response.headers["X-MineKB-Truncated"] = "true"
     return response
+
+
+_NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong")}
+
+
+def _csv_cell(term: dict[str, str] | None) -> str:
+    """A term's value as a CSV cell: text that Excel would run as a formula gets a leading ``'``; numbers stay."""
+    if not term:
+        return ""
+    if term.get("datatype") in _NUMERIC:
+        return term["value"]
+    return safe_cell(term["value"])
 
 
 def _nt(term: dict[str, str]) -> str:
