@@ -58,6 +58,20 @@ def register(subparsers) -> None:
     ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
     ev.set_defaults(func=cmd_eval)
 
+    d = sub.add_parser("doc", help="the profile and advice reference (docs/profile.md), generated from rules/schema.py",
+                       description="Print or write docs/profile.md: every profile field with its type, range, values "
+                                   "and labels, drawn from rules/schema.py, and the shape of the advice. Run "
+                                   "`minekb rules doc -o docs/profile.md` after changing the schema.")
+    d.add_argument("-o", "--output", default="-", help="file to write (default: print it)")
+    d.add_argument("--check", action="store_true", help="exit 1 if --output differs from what would be written")
+    d.set_defaults(func=cmd_doc)
+
+
+def cmd_doc(args) -> int:
+    from rules.profile_doc import write
+
+    return write(args.output, check=args.check)
+
 
 def register_bench(bench_subparsers) -> None:
     b = bench_subparsers.add_parser(

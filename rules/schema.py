@@ -1,4 +1,4 @@
-"""The mine-profile contract (../shared/contracts/mine-profile.md) as data.
+"""The mine-profile contract (docs/profile.md, generated from this table by `minekb rules doc`) as data.
 
 One ``FieldSpec`` per profile field: its kind, its closed vocabulary or range,
 and its labels. The rules engine type-checks rule conditions against it at
