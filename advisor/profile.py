@@ -1,4 +1,4 @@
-"""Validation of a mine profile against the contract (../shared/contracts/mine-profile.md).
+"""Validation of a mine profile against the contract (docs/profile.md).
 
 The contract's fields live as data in ``rules.schema.PROFILE_FIELDS``; this
 module only applies them. Every error of a record is collected before anything
@@ -21,6 +21,9 @@ from rules.schema import PROFILE_FIELDS, PROVINCES, FieldSpec, normalize_provinc
 
 _TRUE = {"true", "1", "yes", "y", "t", "是", "有", "对"}
 _FALSE = {"false", "0", "no", "n", "f", "否", "无", "没有"}
+# CSV cells: a list field's "none" (known to be empty) and any field's "unknown" (as an empty cell)
+_NONE = {"无", "没有", "none", "[]"}
+_UNKNOWN = {"不详", "未知", "unknown"}
 
 # Per field: accepted spellings -> contract value. The contract's own value and
 # its Chinese label (e.g. 露天 for open_pit) are accepted, so a spreadsheet
@@ -200,7 +203,9 @@ def coerce_text_record(row: dict[str, str | None]) -> dict[str, Any]:
     Unknown columns are passed through untouched so that validation reports
     them by name; a value that cannot be read as its type is also passed
     through as text, so validation reports it with the field's own message.
-    Empty cells are unknown (dropped).
+    Empty cells and 不详 are unknown (dropped); 无 in a list field is the
+    empty list (known to be none). List items are separated by ``;`` (also
+    ``；`` or ``、``).
     """
     out: dict[str, Any] = {}
     for name, text in row.items():
@@ -213,10 +218,16 @@ def coerce_text_record(row: dict[str, str | None]) -> dict[str, Any]:
         if text == "":
             continue
         spec = PROFILE_FIELDS.get(name)
+        if spec is not None and text.lower() in _UNKNOWN:
+            continue  # 不详: unknown, like an empty cell
         if spec is None or spec.kind in ("str", "enum"):
             out[name] = text
         elif spec.kind == "list":
-            out[name] = [part.strip() for part in text.split(";") if part.strip()]
+            if text.lower() in _NONE:
+                out[name] = []  # 无: known to be none
+                continue
+            parts = text.replace("；", ";").replace("、", ";").split(";")
+            out[name] = [part.strip() for part in parts if part.strip()]
         elif spec.kind == "bool":
             low = text.lower()
             out[name] = True if low in _TRUE else False if low in _FALSE else text

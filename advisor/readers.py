@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from advisor.profile import ProfileError, coerce_text_record, validate_profile
+from rules.schema import PROFILE_FIELDS
 
 FORMATS = ("json", "jsonl", "csv")
 
@@ -149,13 +150,32 @@ def _jsonl_records(text: str) -> Iterator[InputRecord]:
         n += 1
 
 
+def _header_key(text: str) -> str:
+    """A header cell compared loosely: full-width brackets as ASCII, no spaces, lower case."""
+    return text.strip().replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "").lower()
+
+
+# CSV header cell -> profile field: the field name itself, or its Chinese or
+# English label from rules/schema.py (矿山编号, 矿种, 面积(公顷), "Mine id" …), so
+# that a spreadsheet with Chinese column titles reads as it is.
+_HEADER_FIELDS: dict[str, str] = {_header_key(n): n for n in PROFILE_FIELDS}
+for _n, _spec in PROFILE_FIELDS.items():
+    for _label in (_spec.label_zh, _spec.label_en):
+        _HEADER_FIELDS.setdefault(_header_key(_label), _n)
+
+
+def header_field(cell: str) -> str:
+    """The profile field a CSV header cell names; an unknown cell is returned as it is (validation names it)."""
+    return _HEADER_FIELDS.get(_header_key(cell), cell.strip())
+
+
 def _csv_records(path: Path, text: str) -> Iterator[InputRecord]:
     header = text.lstrip().split("\n", 1)[0]
     dialect = csv.excel_tab if ("\t" in header and "," not in header) else csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     if not reader.fieldnames or not any(f.strip() for f in reader.fieldnames):
         raise InputFileError(f"{path}: no CSV header; the first line must name the profile fields (id, province, …)")
-    reader.fieldnames = [f.strip() for f in reader.fieldnames]
+    reader.fieldnames = [header_field(f) for f in reader.fieldnames]
     if "id" not in reader.fieldnames:
         raise InputFileError(f"{path}: the CSV header has no 'id' column (矿山编号 is required); "
                              f"header: {', '.join(reader.fieldnames)}")
