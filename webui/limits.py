@@ -105,6 +105,7 @@ def check_params(params: Any, where: str) -> None:
         raise APIError(413, f"more than {max_params} parameters in the {where}",
                        [detail(f"{n} parameters, limit {max_params} (MAX_PARAMS)", where)])
     for name, value in params.items(multi=True):
+        name, value = name or "", value or ""  # a multipart part may come without a name
         if name in _OWN_LIMIT:
             continue
         if len(name) > max_len:
