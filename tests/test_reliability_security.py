@@ -257,3 +257,19 @@ def test_the_sparql_csv_neutralizes_text_but_keeps_numbers(client):
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert _cells(response.get_data(as_text=True)) == [{"n": "-5", "d": "-2.5", "s": "'-5", "f": "'=1+1"}]
+
+
+# --- the synchronous batch is capped ------------------------------------------------------------------------------
+
+def test_a_synchronous_batch_over_the_cap_is_a_413_naming_the_limit_and_the_alternatives(app):
+    assert app.config["API_MAX_BATCH"] == 500
+    c = app.test_client()
+    body = assert_error_shape(c.post("/api/advise", json=[{"id": str(i)} for i in range(501)]), 413)
+    assert "500" in body["error"] and "/advice/batch" in body["error"] and "minekb advise" in body["error"]
+    assert any("API_MAX_BATCH" in d["message"] for d in body["details"])
+    app.config["API_MAX_BATCH"] = 2  # configurable
+    try:
+        assert_error_shape(c.post("/api/advise", json=[{"id": "a"}, {"id": "b"}, {"id": "c"}]), 413)
+        assert c.post("/api/advise", json=[{"id": "a", "province": "江西"}, {"id": "b"}]).status_code == 200
+    finally:
+        app.config["API_MAX_BATCH"] = 500

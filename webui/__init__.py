@@ -25,6 +25,8 @@ __all__ = ["create_app", "DEFAULT_SETTINGS"]
 DEFAULT_SETTINGS: dict[str, tuple[Any, str]] = {
     "MAX_CONTENT_LENGTH": (8 * 1024 * 1024, "largest request body in bytes (uploads included); larger gets 413"),
     "MAX_BATCH_RECORDS": (20_000, "most mine profiles one batch request may hold; more gets 413"),
+    "API_MAX_BATCH": (500, "most mine profiles one synchronous POST /api/advise may hold; more gets 413 "
+                           "naming the batch page (/advice/batch) and minekb advise"),
     "MAX_FORM_MEMORY_SIZE": (500_000, "largest non-file form field in bytes; larger gets 413"),
     "MAX_FORM_PARTS": (1000, "most parts of a multipart form; more gets 413"),
     "MAX_JSON_DEPTH": (16, "deepest nesting of a JSON body or uploaded JSON record; deeper gets 400"),

@@ -51,10 +51,11 @@ def advise():
         advice = advisor.advise(data, as_of=as_of, explain=request.args.get("explain") == "true", for_json=True)
         return current_app.response_class(advisor.dumps(advice), mimetype="application/json")
     if isinstance(data, list):
-        limit = current_app.config["MAX_BATCH_RECORDS"]
-        if len(data) > limit:
-            raise APIError(413, f"more than {limit} mine profiles in one request; split the batch",
-                           [detail(f"{len(data)} records, limit {limit}", None)])
+        limit = min(current_app.config["API_MAX_BATCH"], current_app.config["MAX_BATCH_RECORDS"])
+        if len(data) > limit:  # ~20 kB of advice a mine: 5,000 mines made one 98.6 MB answer (issue 17)
+            raise APIError(413, f"more than {limit} mine profiles in one POST /api/advise; split the batch, or "
+                                "upload the file on the batch page (/advice/batch) or run minekb advise FILE",
+                           [detail(f"{len(data)} records, limit {limit} (API_MAX_BATCH)", None)])
         if not data:
             raise APIError(400, "the array is empty; send at least one mine profile", [detail("empty array", None, None)])
         return jsonify(list(advisor.advise_many(data, as_of=as_of)))
