@@ -94,7 +94,11 @@ def endpoint():
     refuse_federation(text)
     result = run_query(text)
     if _wants_html():
-        return render_template("sparql.html", query=text, result=result, examples=example_queries())
+        page = current_app.make_response(render_template("sparql.html", query=text, result=result,
+                                                         examples=example_queries()))
+        if result.get("truncated"):
+            page.headers["X-MineKB-Truncated"] = "true"
+        return page
     return _serialize(result)
 
 
