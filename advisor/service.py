@@ -20,9 +20,7 @@ import orjson
 import yaml
 
 from advisor.assemble import LIST_SECTIONS, Collector, Finding, Item, UnknownsBuilder, jsonable, pick_single
-from corpus.model import TIER_RANK
-from advisor.legal import (STATUS_ORDER, TierIndex, gate_reason, is_binding,
-                           lapsed_warnings, research_item, tier_name)
+from advisor.legal import STATUS_ORDER, LegalAdvice, TierIndex, is_binding, research_item, tier_name
 from advisor.potential import FACTORS, PotentialModel
 from advisor.precedents import PrecedentFinder
 from advisor.profile import ProfileError, validate_profile
@@ -45,7 +43,7 @@ def parse_as_of(as_of: Any) -> _dt.date | None:
                              "message": f"{as_of!r} is not a date; write it as YYYY-MM-DD"}]) from None
 
 
-class Advisor:
+class Advisor(LegalAdvice):
     """Advice for mine profiles from a knowledge base's rules, clauses, concepts and cases."""
 
     def __init__(self, kb: Any, *, ruleset: Any = None, cases: Iterable[Any] | None = None,
@@ -341,158 +339,6 @@ class Advisor:
                 "pending": [{"rule": pd.rule_id, "unknown_fields": list(pd.unknown_fields)} for pd in ev.pending],
             }
         return advice
-
-    def _set_aside(self, ev: Any, kind: str, chosen: str, *, reference_of, reason_of, shown: set) -> list[dict]:
-        """Categories that binding rules concluded and precedence set aside, each with the reason it lost:
-        where a plan's own classes overlap (a visible rock wall of high landscape value), the official sees both."""
-        out: dict[str, dict[str, Any]] = {}
-        for c, _by, why in ev.removed or ():
-            if c.kind != kind or c.value == chosen or c.value in shown or c.rule_id in reference_of:
-                continue
-            if not is_binding(self._rule_ranks.get(c.rule_id, self.tiers.rank(c.sources))):
-                continue
-            item = out.get(c.value)
-            if item is None:
-                lab = self.labels(c.value)
-                item = out[c.value] = {"id": c.value, "label_zh": lab["zh"], "label_en": lab["en"],
-                                       "set_aside_zh": why, "reasons": []}
-            item["reasons"].append(reason_of(c.rule_id, c.explanation_zh or "", c.sources))
-        return list(out.values())
-
-    # -- the legal gate, incentives, intended uses, warnings (semantics in advisor/legal.py) --
-    def _excluded_by(self, model_id: str, excluded: dict) -> str | None:
-        """The excluded model that rules out ``model_id``: itself, or a broader model a rule excluded (the
-        gate judges each model by its own cell; natural recovery spares the models the gate table keeps)."""
-        kept = model_id in self.gate.natural_recovery_keeps
-        for a in (model_id, *self.labels.ancestors(model_id)):
-            entry = excluded.get(a)
-            if entry is None or (a != model_id and entry.get("legal_gate")):
-                continue
-            if kept and entry.get("natural_recovery"):
-                continue
-            return a
-        return None
-
-    def _binding_reason(self, reasons: list[dict]) -> dict:
-        """The first of an item's reasons whose rule cites a binding source (the item has one: it is binding)."""
-        return next((r for r in reasons if is_binding(self._rule_ranks.get(r["rule"], 99))), reasons[0])
-
-    def _derived_reason(self, reason: dict, prefix: str, shared: bool) -> dict[str, Any]:
-        """A reason restated for a conclusion derived from it (same rule and clauses, the derivation said first)."""
-        if not shared:
-            return {**reason, "explanation_zh": prefix + reason["explanation_zh"]}
-        key = (reason["rule"], reason["explanation_zh"], prefix)
-        hit = self._derived.get(key)
-        if hit is None:
-            if len(self._derived) > 50_000:
-                self._derived.clear()
-            hit = self._derived[key] = {**reason, "explanation_zh": prefix + reason["explanation_zh"]}
-        return hit
-
-    def _closure_from_category(self, cat: dict, p: dict, zones: dict, values: dict, pot: dict, context: dict,
-                               reason_of, for_json: bool = False) -> dict[str, Any]:
-        """Natural recovery *is* closure for natural succession (自然封育): the category's own reasons support it."""
-        lab = self.labels("natural_closure")
-        entry = {"id": "natural_closure", "label_zh": lab["zh"], "label_en": lab["en"],
-                 "strongest_tier": cat["strongest_tier"],
-                 "reasons": [self._derived_reason(r, "修复类别为自然恢复，即封育保护、依靠自然演替恢复：", for_json)
-                             for r in cat["reasons"]]}
-        if cat.get("reference"):
-            entry["reference"] = True
-        self._legal_status(entry, self.gate.assess("natural_closure", p, zones), reason_of)
-        score, breakdown = self.ranker.score("natural_closure", 1.0, values, pot["score"],
-                                             context=context)
-        entry["score"], entry["score_breakdown"] = score, breakdown
-        return entry
-
-    def _gate_exclude(self, excluded: dict, model_id: str, verdict: Any, reason_of) -> None:
-        reasons = [gate_reason(c, reason_of) for c in verdict.cells if c.verdict == "forbidden"]
-        entry = excluded.get(model_id)
-        if entry is None:
-            lab = self.labels(model_id)
-            excluded[model_id] = {"id": model_id, "label_zh": lab["zh"], "label_en": lab["en"],
-                                  "strongest_tier": tier_name(min(self.tiers.rank(c.sources) for c in verdict.cells
-                                                                  if c.verdict == "forbidden")),
-                                  "legal_gate": True, "reasons": reasons}
-        else:
-            # a rule already excluded it: the gate's clauses join its reasons, and what binds today is no longer
-            # only a lapsed plan's reference
-            entry["reasons"] = list(entry["reasons"]) + [r for r in reasons if r not in entry["reasons"]]
-            entry.pop("reference", None)
-            gate_tier = tier_name(min(self.tiers.rank(c.sources) for c in verdict.cells if c.verdict == "forbidden"))
-            if TIER_RANK[gate_tier] < TIER_RANK.get(entry.get("strongest_tier"), 99):
-                entry["strongest_tier"] = gate_tier
-
-    def _legal_status(self, entry: dict, verdict: Any, reason_of) -> None:
-        entry["legal_status"] = verdict.status
-        if verdict.status == "conditional":
-            entry["conditions_zh"] = list(verdict.conditions_zh)
-            if verdict.missing_fields:
-                entry["missing_fields"] = list(verdict.missing_fields)
-            # the cells that apply are cited; those that would apply if an unknown field says so are named only
-            # (the condition says which field to verify), which keeps a batch's output small
-            entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of) for c in verdict.cells]
-            if verdict.undecided:
-                entry["pending_gate_cells"] = [c.id for c in verdict.undecided]
-
-    def _incentive_allowed(self, entry: dict, excluded: dict, p: dict, zones: dict, reason_of,
-                           removed: list) -> bool:
-        """An incentive that implies a use stands only where that use is not excluded or forbidden."""
-        use = self.gate.incentive_uses.get(entry["id"])
-        if use is None:
-            return True
-        # a rule's exclusion covers narrower uses; the gate judges the use by its own cell (assessed below)
-        by = self._excluded_by(use, excluded)
-        verdict = self.gate.assess(use, p, zones)
-        if by is None and verdict.status != "forbidden":
-            if verdict.status == "conditional":
-                entry["conditions_zh"] = list(verdict.conditions_zh)
-                entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of) for c in verdict.cells]
-                if verdict.undecided:
-                    entry["pending_gate_cells"] = [c.id for c in verdict.undecided]
-            return True
-        removed.append({"kind": "incentive", "id": entry["id"], "rule": entry["reasons"][0]["rule"],
-                        "by_rule": verdict.cells[0].id if by is None else excluded[by]["reasons"][0]["rule"],
-                        "why_zh": f"激励「{entry['label_zh']}」意味着「{self.labels(use)['zh']}」，该用途在本矿山被排除或禁止"})
-        return False
-
-    def _intended(self, model_id: str, p: dict, zones: dict, excluded: dict, models: list, reason_of) -> dict:
-        lab = self.labels(model_id)
-        out: dict[str, Any] = {"id": model_id, "label_zh": lab["zh"], "label_en": lab["en"]}
-        by = self._excluded_by(model_id, excluded)
-        verdict = self.gate.assess(model_id, p, zones)
-        recommended = next((m for m in models if m["id"] == model_id), None)
-        if by is not None or verdict.status == "forbidden":
-            out["verdict"] = "forbidden"
-            reasons = [gate_reason(c, reason_of) for c in verdict.cells if c.verdict == "forbidden"]
-            if by is not None:
-                reasons += [r for r in excluded[by]["reasons"] if r not in reasons]
-            out["conditions_zh"], out["missing_fields"], out["reasons"] = [], [], reasons
-        elif verdict.status == "conditional" and verdict.could_be_forbidden and not verdict.cells:
-            out["verdict"] = "undecidable"
-            out["conditions_zh"] = list(verdict.conditions_zh)
-            out["missing_fields"] = list(verdict.missing_fields)
-            out["reasons"] = [gate_reason(c, reason_of) for c in verdict.undecided]
-        elif verdict.status == "conditional":
-            out["verdict"] = "conditional"
-            out["conditions_zh"] = list(verdict.conditions_zh)
-            out["missing_fields"] = list(verdict.missing_fields)
-            out["reasons"] = [gate_reason(c, reason_of) for c in (*verdict.cells, *verdict.undecided)]
-        else:
-            out["verdict"] = "permitted"
-            out["conditions_zh"], out["missing_fields"] = [], []
-            out["reasons"] = [gate_reason(self.gate.default, reason_of)]
-        out["recommended"] = recommended is not None   # its reasons are the model's, in utilization_models
-        return out
-
-    def _warnings(self, ev: Any, reference: frozenset) -> list[dict[str, Any]]:
-        if not reference:
-            return []
-        used = frozenset(c.rule_id for c in ev.conclusions if c.rule_id in reference and c.kind != "fact")
-        hit = self._warned.get(used)
-        if hit is None:   # the same lapsed rules give the same warnings: built once, shared (read-only)
-            hit = self._warned[used] = lapsed_warnings(self.kb, (self.ruleset.get(r) for r in sorted(used)))
-        return [dict(w) for w in hit]
 
     # -- many mines, what-if, provinces (thin wrappers; logic in batch.py / whatif.py) --
     def advise_many(self, records: Iterable[Any], *, as_of: Any = None, explain: bool = False,
