@@ -273,3 +273,81 @@ def test_a_synchronous_batch_over_the_cap_is_a_413_naming_the_limit_and_the_alte
         assert c.post("/api/advise", json=[{"id": "a", "province": "江西"}, {"id": "b"}]).status_code == 200
     finally:
         app.config["API_MAX_BATCH"] = 500
+
+
+# --- the same probes against a real `minekb serve` (waitress, forked workers), as issue 17 ran them --------------
+
+@pytest.fixture()
+def served(kb_home):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, MINEKB_HOME=str(kb_home.path))
+    env.pop("MINEKB_ADMIN_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-m", "minekb.cli", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/documents", timeout=20).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    yield base
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(20)
+    proc.stderr.close()
+
+
+def _call(url: str, data: bytes | None = None, content_type: str = "application/json") -> tuple[int, dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type,
+                                                              "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_the_issue_17_probes_against_a_live_server(served, listener):
+    import json
+    from urllib.parse import quote
+
+    url, hits = listener
+    status, body = _call(served + "/sparql?query=" + quote(f"SELECT * WHERE {{ SERVICE <{url}/internal-secret> "
+                                                            "{ ?s ?p ?o } }"))
+    assert status == 400 and "SERVICE" in body["error"] and set(body) == {"error", "details"}
+    assert hits == []
+    status, body = _call(served + "/api/advise", DEEP.encode())
+    assert status == 400 and "MAX_JSON_DEPTH" in body["details"][0]["message"]
+    status, body = _call(served + "/api/advise", json.dumps([{"id": str(i)} for i in range(5000)]).encode())
+    assert status == 413 and "/advice/batch" in body["error"]
+
+
+def test_service_is_refused_before_any_store_is_asked_whatever_backs_the_graph(client, monkeypatch):
+    from webui import sparql
+
+    def never(text):  # an Oxigraph server behind MINEKB_GRAPH_STORE would call out just the same
+        raise AssertionError("the query reached the store")
+
+    monkeypatch.setattr(sparql, "run_query", never)
+    body = assert_error_shape(client.get("/sparql", query_string={
+        "query": "SELECT * WHERE { SERVICE <http://169.254.169.254/latest/meta-data/> { ?s ?p ?o } }"},
+        headers=RESULTS_JSON), 400)
+    assert "SERVICE" in body["error"] and body["details"][0]["field"] == "query"
