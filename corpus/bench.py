@@ -10,7 +10,6 @@ annotation (spaCy Doc, mentions, concepts, typing, citation linking) are in.
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Iterable
@@ -20,13 +19,10 @@ from corpus.loaders import LoadError, load_file
 
 
 def seeds_dir() -> Path | None:
-    """The seed texts beside the checkout (../shared/seeds) or $MINEKB_SEEDS, as tests/conftest.py finds them."""
-    from minekb.kb import REPO_ROOT
+    """The seed texts ($MINEKB_SEEDS, $MINEKB_SHARED/seeds, or beside the checkout: minekb/shared.py), or None."""
+    from minekb.shared import seeds_dir as _seeds_dir
 
-    seeds = REPO_ROOT.parent / "shared" / "seeds"
-    if not seeds.is_dir():
-        seeds = Path(os.environ.get("MINEKB_SEEDS", "/work/shared/seeds"))
-    return seeds if seeds.is_dir() else None
+    return _seeds_dir()
 
 
 def default_paths() -> list[Path]:

@@ -56,7 +56,7 @@ def register_classify_bench(bench_subparsers) -> None:
         description="Parse and annotate the seeds named by the hand-typed sets of tests/fixtures/corpus and print "
                     "precision, recall and F1 per clause type: on the dev set gold_clause_types.yaml (the cues "
                     "were developed on it) and on the held-out set gold_clause_types_blind.yaml (never tuned on).")
-    p.add_argument("--seeds", metavar="DIR", help="folder of the seed texts (default: ../shared/seeds)")
+    p.add_argument("--seeds", metavar="DIR", help="folder of the seed texts (default: $MINEKB_SEEDS, $MINEKB_SHARED/seeds, or shared/seeds beside the checkout)")
     p.add_argument("--errors", action="store_true",
                    help="also list every dev-set clause typed differently from its hand-typed type")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")

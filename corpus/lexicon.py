@@ -12,7 +12,7 @@ Two sources feed it:
 Concept mentions are found by plain substring search over match keys
 (simplified, half-width, lower-case), not by token matching: a token matcher
 misses a term nested inside a longer dictionary word (生态修复 inside
-矿山生态修复), see ../shared/measured.md.
+矿山生态修复): the pitfall measured in docs/search.md ("Analysis").
 """
 from __future__ import annotations
 

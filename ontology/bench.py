@@ -12,12 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from minekb.kb import REPO_ROOT
-
 
 def default_seeds() -> Path | None:
-    path = REPO_ROOT.parent / "shared" / "seeds"
-    return path if path.is_dir() else None
+    from minekb.shared import seeds_dir
+
+    return seeds_dir()
 
 
 class _StageTimer:

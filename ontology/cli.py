@@ -80,9 +80,9 @@ def register_bench(bench_subparsers) -> None:
     b = bench_subparsers.add_parser(
         "kb", help="knowledge-base build time (bundled corpus + seeds) and each example query's median latency",
         description="Build a fresh knowledge base in a temporary folder from the bundled corpus plus the seed "
-                    "documents (../shared/seeds), timing the whole build and the ontology stage, then run every "
+                    "documents (when found: $MINEKB_SEEDS, $MINEKB_SHARED/seeds), timing the whole build and the ontology stage, then run every "
                     "documented example query REPEAT times and print its median and 95th-percentile latency.")
-    b.add_argument("--seeds", help="folder of extra documents to ingest (default: ../shared/seeds beside the checkout)")
+    b.add_argument("--seeds", help="folder of extra documents to ingest (default: $MINEKB_SEEDS or $MINEKB_SHARED/seeds, else the shared folder beside the checkout)")
     b.add_argument("--repeat", type=int, default=30, help="runs per example query (default 30)")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.set_defaults(func=cmd_bench)

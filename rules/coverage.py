@@ -9,7 +9,7 @@ how many are marked "not machine-decidable" with a reason, and lists the
 others: the work list. It also lists the advice concepts no rule concludes
 and the rules that carry no test case.
 
-A seed ingested as it is (``minekb ingest ../shared/seeds/003_….txt``) has
+A seed ingested as it is (``minekb ingest "$MINEKB_SHARED"/seeds/003_….txt``) has
 no rule citing its clauses directly: rules cite the bundled restatement. Its
 provisions are aligned with the restatement's clauses by character-bigram
 overlap (a paraphrase keeps most of the original's two-character words), and

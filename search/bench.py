@@ -14,7 +14,6 @@ engines build an index of it, and the judged queries are timed in-process
 from __future__ import annotations
 
 import math
-import os
 import statistics
 import tempfile
 import time
@@ -179,12 +178,17 @@ def run_bench(args) -> int:
     heldout_path = getattr(args, "heldout", None)
     heldout_path = Path(heldout_path) if heldout_path else (None if args.judged else HELDOUT)
     heldout = load_judged(heldout_path) if heldout_path and heldout_path.is_file() else []
-    seeds = Path(os.environ.get("MINEKB_SEEDS", REPO.parent / "shared" / "seeds"))
+    from minekb.shared import SEEDS_HELP, seeds_dir
+
+    seeds = seeds_dir()
     progress = TerminalProgress()
     with tempfile.TemporaryDirectory(prefix="minekb-bench-search-") as tmp:
         work = Path(tmp)
-        kb, kb_seconds = build_bench_kb(work / "home", seeds if seeds.is_dir() else None)
+        kb, kb_seconds = build_bench_kb(work / "home", seeds)
         missing = sorted({c for q in judged + heldout for c in q["relevant"] if kb.clause(c) is None})
+        if missing and seeds is None and not args.judged:
+            raise CLIError(f"the judged queries need the seed documents beside the bundled corpus "
+                           f"({len(missing)} judged clauses are in them): {SEEDS_HELP}")
         if missing:
             raise CLIError(f"the judged set names {len(missing)} clause ids not in the knowledge base "
                            f"(first: {', '.join(missing[:5])}); re-judge against `minekb docs`/`minekb show`")

@@ -5,22 +5,23 @@ folder; ``kb`` opens it. Tests that write (ingest) build their own home.
 """
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
-if not SEEDS.is_dir():  # CI clones main with shared/ beside it
-    SEEDS = Path(os.environ.get("MINEKB_SEEDS", "/work/shared/seeds"))
+# The seed documents are not in the repository: $MINEKB_SEEDS, $MINEKB_SHARED/seeds, or a
+# folder named shared beside the checkout (CI clones main with it beside); else those tests skip.
+from minekb.shared import SEEDS_HELP, seeds_dir as _find_seeds  # noqa: E402
+
+SEEDS = _find_seeds() or REPO.parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():
-        pytest.skip("the seed documents (../shared/seeds) are not beside this checkout")
+        pytest.skip(SEEDS_HELP)
     return SEEDS
 
 

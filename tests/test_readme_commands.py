@@ -1,7 +1,7 @@
 """Every command of the README's "What you can do" section runs as written in a fresh copy of the repository.
 
 The copy holds the files git knows (tracked, plus new files not ignored) and
-no ``../shared`` beside it, as a clone would; the commands run from its top,
+no shared reference folder beside it, as a clone would; the commands run from its top,
 with ``minekb`` being this interpreter's ``python -m minekb.cli`` (the copy's
 own code comes first on sys.path), on a knowledge base built from the copy's
 bundled knowledge.
