@@ -15,12 +15,12 @@ REPO = Path(__file__).resolve().parent.parent
 # folder named shared beside the checkout (CI clones main with it beside); else those tests skip.
 from minekb.shared import SEEDS_HELP, seeds_dir as _find_seeds  # noqa: E402
 
-SEEDS = _find_seeds() or REPO.parent / "shared" / "seeds"
+SEEDS = _find_seeds()
 
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    if not SEEDS.is_dir():
+    if SEEDS is None:
         pytest.skip(SEEDS_HELP)
     return SEEDS
 
