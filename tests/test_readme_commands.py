@@ -76,3 +76,23 @@ def test_a_readme_command_runs_as_written(clone, command):
     assert proc.returncode == 0, f"{command}\n{proc.stderr[-3000:]}"
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert (proc.stdout + proc.stderr).strip()
+
+
+@pytest.mark.slow
+def test_the_readme_setup_then_first_advice_in_a_fresh_copy(tmp_path):
+    """`scripts/minekb advise …` in a fresh copy: set-up (serve level: .venv, the project) then the advice."""
+    import json
+    import time
+
+    copy = _fresh_copy(tmp_path / "minekb")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MINEKB_", "VIRTUAL_ENV", "PYTHONPATH"))}
+    env["MINEKB_HOME"] = str(tmp_path / "home")
+    started = time.monotonic()
+    proc = subprocess.run(["scripts/minekb", "advise", "examples/mine.json", "--json"], cwd=copy, env=env,
+                          capture_output=True, text=True, timeout=1200)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["mine_id"] == "JX-GZ-2019-017"
+    assert (copy / ".venv" / "bin" / "minekb").exists()
+    assert not (copy / ".venv" / ".minekb-installed").exists()  # serving did not install the test extras
+    print(f"fresh copy to first advice: {elapsed:.0f} s")
