@@ -175,3 +175,21 @@ def test_without_a_natural_recovery_section_built_uses_and_extraction_are_exclud
     gate, _ = _gate()
     assert gate.natural_recovery_excludes == ("construction_use", "resource_reuse")
     assert gate.natural_recovery_keeps == {}
+
+
+def test_a_hazard_threatening_people_conditions_every_use_with_people_on_site(kb):
+    base = {"id": "h", "province": "浙江", "status": "historical_abandoned", "responsible_party": "none",
+            "control_zones": [], "current_land_use": "mining_land", "terrain": ["bare_rock_wall"],
+            "intended_uses": ["rock_climbing", "natural_closure"]}
+    threatened = kb.advisor.advise({**base, "hazards": ["collapse"], "hazard_threatens_people": True})
+    verdicts = {u["id"]: u for u in threatened["intended_use"]}
+    assert verdicts["rock_climbing"]["verdict"] == "conditional"
+    assert any("地质灾害隐患" in c for c in verdicts["rock_climbing"]["conditions_zh"])
+    assert {s["clause_id"] for r in verdicts["rock_climbing"]["reasons"] for s in r["sources"]} >= {
+        "cn-geohazard-regulation~art_19", "cn-geohazard-regulation~art_21"}
+    assert verdicts["natural_closure"]["verdict"] == "permitted"
+    # not threatening, or not known to threaten: no hazard condition (the unknowns name the field instead)
+    for extra in ({"hazards": ["collapse"], "hazard_threatens_people": False}, {"hazards": ["collapse"]}):
+        advice = kb.advisor.advise({**base, **extra})
+        climbing = next(u for u in advice["intended_use"] if u["id"] == "rock_climbing")
+        assert not any("地质灾害隐患" in c for c in climbing["conditions_zh"])
