@@ -107,7 +107,7 @@ class LegalAdvice:
         where a plan's own classes overlap (a visible rock wall of high landscape value), the official sees both."""
         out: dict[str, dict[str, Any]] = {}
         for c, _by, why in ev.removed or ():
-            if c.kind != kind or c.value == chosen or c.value in shown or c.rule_id in reference_of:
+            if c.kind != kind or c.value == chosen or c.value in shown:
                 continue
             if not is_binding(self._rule_ranks.get(c.rule_id, self.tiers.rank(c.sources))):
                 continue
@@ -116,6 +116,8 @@ class LegalAdvice:
                 lab = self.labels(c.value)
                 item = out[c.value] = {"id": c.value, "label_zh": lab["zh"], "label_en": lab["en"],
                                        "set_aside_zh": why, "reasons": []}
+                if c.rule_id in reference_of:   # what a lapsed plan concluded, shown as reference below the law
+                    item["reference"] = True
             item["reasons"].append(reason_of(c.rule_id, c.explanation_zh or "", c.sources))
         return list(out.values())
 

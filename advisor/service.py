@@ -205,9 +205,9 @@ class Advisor(LegalAdvice):
             lab = self.labels(chosen.id)
             entry = {"id": chosen.id, "label_zh": lab["zh"], "label_en": lab["en"], **entry}
             alternatives = [self._item(kind, o, reference) for o in others]
-            if kind == "restoration_category":
-                alternatives += self._set_aside(ev, kind, chosen.id, reference_of=reference, reason_of=reason_of,
-                                                shown={a["id"] for a in alternatives})
+            # the category or priority that precedence set aside is shown with why it lost
+            alternatives += self._set_aside(ev, kind, chosen.id, reference_of=reference, reason_of=reason_of,
+                                            shown={a["id"] for a in alternatives})
             if alternatives:
                 entry["alternatives"] = alternatives
             advice[kind] = entry

@@ -59,7 +59,11 @@ def _reasons(item: dict[str, Any], indent: str = "    ") -> list[str]:
 def _single(title: str, item: dict[str, Any] | None, undetermined: str) -> list[str]:
     if not item:
         return [f"{title}：{undetermined}"]
-    return [f"{title}：{item['label_zh']}", *_reasons(item)]
+    out = [f"{title}：{item['label_zh']}{_marks(item)}", *_reasons(item)]
+    for alt in item.get("alternatives") or []:
+        why = f"（{alt['set_aside_zh']}）" if alt.get("set_aside_zh") else ""
+        out.append(f"  另有结论：{alt['label_zh']}{_marks(alt)}{why}")
+    return out
 
 
 def render_text(advice: dict[str, Any]) -> str:
