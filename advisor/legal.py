@@ -20,9 +20,6 @@ from typing import Any, Iterable
 
 from corpus.model import BINDING_TIERS, TIER_RANK, TIERS
 
-KIND_OF_SECTION = {"utilization_models": "recommend", "excluded_models": "exclude", "incentives": "incentive",
-                   "constraints": "constraint", "measures": "measure", "responsibility": "responsibility",
-                   "restoration_category": "restoration_category", "priority": "priority"}
 KIND_ZH = {"recommend": "利用模式", "exclude": "不宜的利用模式", "incentive": "激励措施", "constraint": "约束",
            "measure": "工程措施", "responsibility": "责任与资金", "restoration_category": "修复类别",
            "priority": "修复优先序"}
@@ -168,34 +165,37 @@ class LegalAdvice:
         return entry
 
     def _gate_exclude(self, excluded: dict, model_id: str, verdict: Any, reason_of) -> None:
-        reasons = [gate_reason(c, reason_of) for c in verdict.cells if c.verdict == "forbidden"]
+        forbidding = [c for c in verdict.cells if c.verdict == "forbidden"]
+        reasons = [gate_reason(c, reason_of) for c in forbidding]
+        gate_rank = min(self.tiers.rank(c.sources) for c in forbidding)
         entry = excluded.get(model_id)
         if entry is None:
             lab = self.labels(model_id)
             excluded[model_id] = {"id": model_id, "label_zh": lab["zh"], "label_en": lab["en"],
-                                  "strongest_tier": tier_name(min(self.tiers.rank(c.sources) for c in verdict.cells
-                                                                  if c.verdict == "forbidden")),
-                                  "legal_gate": True, "reasons": reasons}
+                                  "strongest_tier": tier_name(gate_rank), "legal_gate": True, "reasons": reasons}
         else:
             # a rule already excluded it: the gate's clauses join its reasons, and what binds today is no longer
             # only a lapsed plan's reference
             entry["reasons"] = list(entry["reasons"]) + [r for r in reasons if r not in entry["reasons"]]
             entry.pop("reference", None)
-            gate_tier = tier_name(min(self.tiers.rank(c.sources) for c in verdict.cells if c.verdict == "forbidden"))
-            if TIER_RANK[gate_tier] < TIER_RANK.get(entry.get("strongest_tier"), 99):
-                entry["strongest_tier"] = gate_tier
+            if gate_rank < TIER_RANK.get(entry.get("strongest_tier"), 99):
+                entry["strongest_tier"] = tier_name(gate_rank)
+
+    def _gate_conditions(self, entry: dict, verdict: Any, reason_of) -> None:
+        """A conditional verdict on an item: its conditions, and the cells that apply cited among its reasons;
+        those that would apply if an unknown field says so are named only (the condition says which field to
+        verify), which keeps a batch's output small."""
+        entry["conditions_zh"] = list(verdict.conditions_zh)
+        entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of) for c in verdict.cells]
+        if verdict.undecided:
+            entry["pending_gate_cells"] = [c.id for c in verdict.undecided]
 
     def _legal_status(self, entry: dict, verdict: Any, reason_of) -> None:
         entry["legal_status"] = verdict.status
         if verdict.status == "conditional":
-            entry["conditions_zh"] = list(verdict.conditions_zh)
             if verdict.missing_fields:
                 entry["missing_fields"] = list(verdict.missing_fields)
-            # the cells that apply are cited; those that would apply if an unknown field says so are named only
-            # (the condition says which field to verify), which keeps a batch's output small
-            entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of) for c in verdict.cells]
-            if verdict.undecided:
-                entry["pending_gate_cells"] = [c.id for c in verdict.undecided]
+            self._gate_conditions(entry, verdict, reason_of)
 
     def _incentive_allowed(self, entry: dict, excluded: dict, p: dict, zones: dict, reason_of,
                            removed: list) -> bool:
@@ -208,10 +208,7 @@ class LegalAdvice:
         verdict = self.gate.assess(use, p, zones)
         if by is None and verdict.status != "forbidden":
             if verdict.status == "conditional":
-                entry["conditions_zh"] = list(verdict.conditions_zh)
-                entry["reasons"] = list(entry["reasons"]) + [gate_reason(c, reason_of) for c in verdict.cells]
-                if verdict.undecided:
-                    entry["pending_gate_cells"] = [c.id for c in verdict.undecided]
+                self._gate_conditions(entry, verdict, reason_of)
             return True
         removed.append({"kind": "incentive", "id": entry["id"], "rule": entry["reasons"][0]["rule"],
                         "by_rule": verdict.cells[0].id if by is None else excluded[by]["reasons"][0]["rule"],

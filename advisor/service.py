@@ -306,12 +306,13 @@ class Advisor(LegalAdvice):
         else:
             advice["responsibility"] = None
         # a paper's suggestion of what the binding advice already says (or excludes) is not repeated apart
-        held = {("recommend", m["id"]) for m in models} | {("recommend", m) for m in excluded} \
-            | {("exclude", m) for m in excluded} \
-            | {(k, i["id"]) for k in ("incentive", "constraint", "measure") for i in advice[LIST_SECTIONS[k]]} \
-            | {("responsibility", i) for i in (advice["responsibility"] or {}).get("ids", ())} \
-            | {(k, (advice[k] or {}).get("id")) for k in ("restoration_category", "priority")}
-        research = [r for r in research if (r["kind"], r["id"]) not in held]
+        if research:
+            held = {("recommend", m["id"]) for m in models} | {("recommend", m) for m in excluded} \
+                | {("exclude", m) for m in excluded} \
+                | {(k, i["id"]) for k in ("incentive", "constraint", "measure") for i in advice[LIST_SECTIONS[k]]} \
+                | {("responsibility", i) for i in (advice["responsibility"] or {}).get("ids", ())} \
+                | {(k, (advice[k] or {}).get("id")) for k in ("restoration_category", "priority")}
+            research = [r for r in research if (r["kind"], r["id"]) not in held]
         # models first, best first (as the models above), then the other kinds in the order they were found
         research.sort(key=lambda r: (r["kind"] != "recommend", STATUS_ORDER.get(r.get("legal_status"), 0),
                                      -r.get("score", 0.0)))

@@ -97,7 +97,6 @@ class Gate:
         self._met_fields: dict[str, tuple[str, ...]] = {}
         self._forbidding: dict[tuple, list[Cell]] = {}
         self._restricts: dict[str, tuple[tuple[str, Cell], ...]] = {}
-        self.fields = tuple(sorted({f for z in zones.values() for f in z.fields}))
 
     def chain(self, model: str) -> tuple[str, ...]:
         hit = self._chains.get(model)
@@ -109,13 +108,17 @@ class Gate:
         """Each zone's truth for this mine: True, False or None (a field it reads is unknown)."""
         return {zid: z.when.fn(profile, {}) for zid, z in self.zones.items()}
 
+    def cell_for(self, model: str, zone: str) -> Cell | None:
+        """The cell that decides ``model`` in ``zone``: its own, else its nearest broader model's."""
+        return next((self._cell[(m, zone)] for m in self.chain(model) if (m, zone) in self._cell), None)
+
     def _restricting(self, model: str) -> tuple[tuple[str, Cell], ...]:
         """(zone, cell) for each zone whose most specific cell for ``model`` restricts it (not permitted)."""
         hit = self._restricts.get(model)
         if hit is None:
             out = []
             for zid in self.zones:
-                cell = next((self._cell[(m, zid)] for m in self.chain(model) if (m, zid) in self._cell), None)
+                cell = self.cell_for(model, zid)
                 if cell is not None and cell.verdict != "permitted":
                     out.append((zid, cell))
             hit = self._restricts[model] = tuple(out)
@@ -190,10 +193,6 @@ class Gate:
             hit = self._forbidding[key] = [c for c in cells if not any(a in forbidden for a in self.chain(c.model)[1:])]
         return hit
 
-    def cells_for(self, model: str) -> list[Cell]:
-        chain = self.chain(model)
-        return [c for c in self.cells if c.model in chain]
-
 
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
@@ -223,6 +222,14 @@ def _compile(text: Any, where: str, problems: list[str]) -> Any:
     except (ExprError, ConditionError) as exc:
         problems.append(f"{where}: {exc} in \"{text}\"")
         return None
+
+
+def _check_sources(kb: Any, clause_ids: list[str], where: str, problems: list[str]) -> None:
+    """With a knowledge base, every cited clause must be in it."""
+    if kb is not None:
+        for cid in clause_ids:
+            if kb.clause(cid) is None:
+                problems.append(f"{where}: source clause {cid!r} is not in the knowledge base")
 
 
 def _ids(value: Any) -> list[str]:
@@ -304,10 +311,7 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
         sources = _ids(spec.get("sources"))
         if not sources:
             problems.append(f"{where}: sources must list at least one clause id")
-        if kb is not None:
-            for cid in sources:
-                if kb.clause(cid) is None:
-                    problems.append(f"{where}: source clause {cid!r} is not in the knowledge base")
+        _check_sources(kb, sources, where, problems)
         for m in cell_models:
             for z in cell_zones:
                 if (m, z) in seen:
@@ -333,10 +337,7 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
     else:
         for key in sorted(set(spec) - {"explain_zh", "sources"}):
             problems.append(f"{shown}: default: unknown key {key!r}; it has explain_zh and sources")
-        if kb is not None:
-            for cid in _ids(spec["sources"]):
-                if kb.clause(cid) is None:
-                    problems.append(f"{shown}: default: source clause {cid!r} is not in the knowledge base")
+        _check_sources(kb, _ids(spec["sources"]), f"{shown}: default", problems)
         default = Cell("gate.default", "", "", "permitted", str(spec["explain_zh"]).strip(), tuple(_ids(spec["sources"])))
     nr = data.get("natural_recovery")
     nr_excludes, nr_keeps = None, {}
@@ -355,10 +356,7 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
                         or not _ids(keep.get("sources")):
                     problems.append(f"{kw}: needs model (a utilization model), explain_zh and sources")
                     continue
-                if kb is not None:
-                    for cid in _ids(keep["sources"]):
-                        if kb.clause(cid) is None:
-                            problems.append(f"{kw}: source clause {cid!r} is not in the knowledge base")
+                _check_sources(kb, _ids(keep["sources"]), kw, problems)
                 nr_keeps[keep["model"]] = Cell(f"gate.natural_recovery.keeps.{keep['model']}", keep["model"], "",
                                                "permitted", str(keep["explain_zh"]).strip(), tuple(_ids(keep["sources"])))
     if ancestors is None:

@@ -34,7 +34,7 @@ def gate_contradictions(ruleset: Any, gate: Any) -> tuple[list[str], int]:
         models = [t.value for t in rule.then if t.kind == "recommend"]
         for model in models:
             for zid, (inside, outside) in zone_rules.items():
-                cell = next((gate._cell[(m, zid)] for m in gate.chain(model) if (m, zid) in gate._cell), None)
+                cell = gate.cell_for(model, zid)
                 if cell is None or cell.verdict != "forbidden":
                     continue
                 both, _ = _search_joint(ruleset, rule, inside, BUDGET)
