@@ -12,7 +12,7 @@ def test_bundled_ahp_matrix_is_consistent_and_names_its_source():
     res = load_ahp()
     assert res.cr < 0.1
     assert abs(sum(res.weights.values()) - 1) < 1e-9 and set(res.weights) == set(FACTORS)
-    assert "000" in res.source
+    assert "吴家龙" in res.source and "表5" in res.source   # the paper it rests on, by name
 
 
 def test_bundled_weights_follow_the_seed_passages_decisive_factors_weigh_most():
