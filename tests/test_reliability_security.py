@@ -9,7 +9,7 @@ import pytest
 
 from minekb.cli import main
 from ontology.sparqlguard import federation_problem
-from webui_helpers import app, assert_error_shape, client  # noqa: F401  (fixtures)
+from webui_helpers import app, assert_error_shape, client, running_server  # noqa: F401  (fixtures)
 
 RESULTS_JSON = {"Accept": "application/sparql-results+json"}
 
@@ -279,36 +279,8 @@ def test_a_synchronous_batch_over_the_cap_is_a_413_naming_the_limit_and_the_alte
 
 @pytest.fixture()
 def served(kb_home):
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, MINEKB_HOME=str(kb_home.path))
-    env.pop("MINEKB_ADMIN_TOKEN", None)
-    proc = subprocess.Popen([sys.executable, "-m", "minekb.cli", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/documents", timeout=20).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-    yield base
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(20)
-    proc.stderr.close()
+    with running_server(kb_home.path, drop_env=("MINEKB_ADMIN_TOKEN",)) as (base, _proc):
+        yield base
 
 
 def _call(url: str, data: bytes | None = None, content_type: str = "application/json") -> tuple[int, dict]:

@@ -4,23 +4,16 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 
 import pytest
 
 from minekb import kb as kbmod
 from minekb.home import HomeLockedError, KnowledgeBaseHome
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from webui_helpers import running_server
 
 
 def _get(url: str) -> dict:
@@ -30,26 +23,8 @@ def _get(url: str) -> dict:
 
 @pytest.fixture()
 def server(kb_home):
-    port = _free_port()
-    env = dict(os.environ, MINEKB_HOME=str(kb_home.path))
-    proc = subprocess.Popen([sys.executable, "-m", "minekb.cli", "serve", "--port", str(port), "--workers", "2"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            _get(base + "/api/search?q=%E5%85%89%E4%BC%8F")
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-    yield base, proc
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(20)
-    proc.stderr.close()
+    with running_server(kb_home.path, workers=2, probe="/api/search?q=%E5%85%89%E4%BC%8F") as (base, proc):
+        yield base, proc
 
 
 def test_two_worker_processes_serve_and_stop_on_sigterm(server):

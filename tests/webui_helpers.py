@@ -1,7 +1,16 @@
 """Fixtures and data of the web UI tests: the app on the session knowledge base, a real seed case."""
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from typing import Iterator
 
 import pytest
 
@@ -54,3 +63,39 @@ def a_clause(kb):
             if c.text and len(c.text) > 10:
                 return doc, c
     raise AssertionError("the knowledge base has no clause with text")
+
+
+@contextmanager
+def running_server(home, *, workers: int = 1, probe: str = "/api/documents",
+                   drop_env: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A real ``minekb serve`` on a free loopback port over the knowledge base ``home``: (base URL, process).
+
+    Waits until ``probe`` answers (the test fails with the server's stderr if it never does) and stops the
+    server with SIGTERM afterwards, unless the test already stopped it.
+    """
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, MINEKB_HOME=str(home))
+    for name in drop_env:
+        env.pop(name, None)
+    proc = subprocess.Popen([sys.executable, "-m", "minekb.cli", "serve", "--port", str(port),
+                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + probe, timeout=20).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    try:
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(20)
+        proc.stderr.close()
