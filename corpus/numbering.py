@@ -36,7 +36,7 @@ def cn_to_int(text: str) -> int:
 @dataclass(frozen=True)
 class Pattern:
     style: str          # nesting key
-    kind: str           # path segment kind: book chap subchap art sec item point table
+    kind: str           # path segment kind: book chap subchap art pt sec item point table
     regex: re.Pattern[str]
     sequential: bool    # number must be 1 or previous+1 (or +2 for tolerance, see strict)
     strict: bool = False
@@ -61,6 +61,8 @@ PATTERNS: list[Pattern] = [
     Pattern("chap", "chap", re.compile(rf"^(第\s*({_N}|\d+)\s*章)\s*(.*)$"), True),
     Pattern("subchap", "subchap", re.compile(rf"^(第\s*({_N}|\d+)\s*节)\s*(.*)$"), True),
     Pattern("art", "art", re.compile(rf"^(第\s*({_N}|\d+)\s*条)(?:\s+|(?=[【\[（(])|$)(.*)$"), False),
+    # a digest's own points (要点N): numbered like articles but never an official 第N条 (docs/corpus.md)
+    Pattern("pt", "pt", re.compile(r"^(要点\s*(\d{1,3}))(?:\s+|(?=[【\[])|$)(.*)$"), False),
     Pattern("sec", "sec", re.compile(rf"^(([一二三四五六七八九十]+)\s*[、．.])\s*(.*)$"), True),
     Pattern("item", "item", re.compile(rf"^([（(]\s*([一二三四五六七八九十]+)\s*[）)])\s*(.*)$"), True),
     Pattern("paren", "point", re.compile(r"^([（(]\s*(\d{1,2})\s*[）)])\s*(.*)$"), True),
@@ -87,6 +89,9 @@ def match_heading(line: str) -> HeadingMatch | None:
             style = pattern.style
         return HeadingMatch(style, pattern.kind, numbers, label.strip(), rest)
     return None
+
+
+ARTICLE_KINDS = ("art", "pt")   # kinds numbered through the document, holding their 款 in their own text
 
 
 def is_strict(style: str) -> bool:

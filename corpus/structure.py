@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from corpus.normalize import ends_sentence, join_lines, repair_paragraph
-from corpus.numbering import (FIGURE_EN_LINES, FIGURE_LINES, LABEL_LINES, STOP_LINES, TABLE_CAPTION_EN, HeadingMatch,
+from corpus.numbering import (ARTICLE_KINDS, FIGURE_EN_LINES, FIGURE_LINES, LABEL_LINES, STOP_LINES, TABLE_CAPTION_EN, HeadingMatch,
                               is_strict, match_heading)
 
 SHORT_LINE = 15         # a line this short that ends without punctuation is a label, not wrapped text
@@ -89,7 +89,7 @@ class _Parser:
                 and len(text) >= PROSE_MIN and ends_sentence(text):
             self.stack.pop()               # long prose after a table without tab rows: the table has ended
             parent = self.stack[-1] if self.stack else None
-        if parent is not None and parent.style == "art":
+        if parent is not None and parent.style in ARTICLE_KINDS:
             parent.parts.append(text)      # 款 of an article stay in the article
             return
         self.add_paragraph(text, parent)
@@ -140,7 +140,7 @@ class _Parser:
     # ------------------------------------------------------------ headings
     def accept(self, m: HeadingMatch, line: str) -> bool:
         """Plausibility: numbers in sequence, titles short, tables only at a caption."""
-        if m.kind == "art":
+        if m.kind in ARTICLE_KINDS:
             return m.numbers[0] > self.last_article
         if m.kind == "table":
             return len(line) <= 80 and not ends_sentence(line)
@@ -188,13 +188,13 @@ class _Parser:
             while self.stack and self.stack[-1] is not owner:
                 self.stack.pop()
         parent = self.stack[-1] if self.stack else None
-        if m.kind == "art":
+        if m.kind in ARTICLE_KINDS:
             self.last_article = m.numbers[0]
             path = m.segment
         else:
             path = f"{parent.path}__{m.segment}" if parent else m.segment
         title, inline = self._split_title(m, next_line)
-        spaced = m.kind in ("chap", "book", "subchap", "table", "art") or m.label[-1:].isascii()
+        spaced = m.kind in ("chap", "book", "subchap", "table", *ARTICLE_KINDS) or m.label[-1:].isascii()
         heading = f"{m.label} {title}".strip() if spaced else f"{m.label}{title}"
         node = Node(self._unique(path), heading, title=title, parent=parent, style=m.style, numbers=m.numbers)
         (parent.last_child if parent else self.root_last_child)[m.style] = m.numbers[-1]
@@ -209,7 +209,7 @@ class _Parser:
         rest = m.rest
         if m.kind in ("chap", "book", "subchap", "table"):
             return rest, ""
-        if m.kind == "art":
+        if m.kind in ARTICLE_KINDS:
             if rest.startswith(("【", "[")) and ("】" in rest or "]" in rest):
                 close = rest.index("】") if "】" in rest else rest.index("]")
                 return rest[1:close].strip(), rest[close + 1:].strip()
@@ -251,11 +251,11 @@ class _Parser:
                 i += 1
                 continue
             m = match_heading(line)
-            if m is not None and self.bridging and m.kind not in ("art", "table", "chap") \
+            if m is not None and self.bridging and m.kind not in (*ARTICLE_KINDS, "table", "chap") \
                     and not any(node.style == m.style for node in self.stack):
                 m = None          # a new numbering level right after a page break inside a sentence is text
             if m is not None and self.accept(m, line):
-                if m.kind not in ("art", "table") and m.rest and not ends_sentence(m.rest) \
+                if m.kind not in (*ARTICLE_KINDS, "table") and m.rest and not ends_sentence(m.rest) \
                         and len(line) >= 0.8 * self.width and nxt and len(nxt) < 0.4 * self.width \
                         and match_heading(nxt) is None and not ends_sentence(nxt):
                     m.rest += nxt          # a heading wrapped onto the next line

@@ -167,3 +167,21 @@ def test_long_prose_after_a_table_without_tab_rows_leaves_the_table():
     clauses = _clauses(text)
     assert clauses["point_1__table_3__para_2"].text == "1988年《土地复垦规定》"
     assert clauses["point_1__para_1"].text == prose
+
+
+DIGEST = """\
+要点1 【原则】矿山生态修复按谁破坏、谁治理推进。
+历史遗留矿山由政府组织修复。
+要点2 【土石料】剩余土石料可以对外销售：
+（一）收益用于生态修复。
+要点3 修复后的土地按国土空间规划利用。
+"""
+
+
+def test_a_digest_numbers_its_points_as_points_not_articles():
+    clauses = _clauses(DIGEST)
+    assert [p for p in clauses if "__" not in p] == ["pt_1", "pt_2", "pt_3"]
+    assert clauses["pt_1"].heading == "要点1 原则"
+    assert clauses["pt_1"].text == "矿山生态修复按谁破坏、谁治理推进。\n历史遗留矿山由政府组织修复。"
+    assert clauses["pt_2__item_1"].parent == "t~pt_2"
+    assert clauses["pt_3"].heading == "要点3" and clauses["pt_3"].text.startswith("修复后的土地")
