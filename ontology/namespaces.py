@@ -41,7 +41,7 @@ def doc_iri(doc_id: str) -> str:
 
 
 def clause_iri(clause_id: str) -> str:
-    """``cn-mnr-2019-6~art_1`` -> ``…/id/clause/cn-mnr-2019-6/art_1``."""
+    """``cn-mnr-2019-6~pt_1`` -> ``…/id/clause/cn-mnr-2019-6/art_1``."""
     doc_id, _, path = clause_id.partition("~")
     return CLAUSE + doc_id + "/" + quote(path, safe="_-.")
 

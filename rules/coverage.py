@@ -166,7 +166,7 @@ def load_marks(path: Path = NOT_DECIDABLE_FILE) -> list[Mark]:
             raise CoverageError(f"{where}: expected the keys clause, kind, reason only")
         clause, kind, reason = e.get("clause"), e.get("kind"), e.get("reason")
         if not isinstance(clause, str) or "~" not in clause:
-            raise CoverageError(f"{where}: 'clause' must be a clause id such as bj-mine-plan-2021~art_40")
+            raise CoverageError(f"{where}: 'clause' must be a clause id such as bj-mine-plan-2021~pt_40")
         if kind not in MARK_KINDS:
             raise CoverageError(f"{where} ({clause}): 'kind' must be one of {', '.join(MARK_KINDS)}")
         if not isinstance(reason, str) or len(reason.strip()) < 6:

@@ -107,35 +107,35 @@ def fake_rules() -> list[FakeRule]:
         FakeRule("t.redline", has("control_zones", "ecological_redline"),
                  [("restoration_category", "natural_recovery", None), ("exclude", "construction_use", None),
                   ("constraint", "redline_natural_recovery_primary", None)],
-                 ["bj-mine-plan-2021~art_36"], ["control_zones"]),
+                 ["bj-mine-plan-2021~pt_36"], ["control_zones"]),
         FakeRule("t.construction", field_is("planned_land_use", "construction"),
                  [("restoration_category", "comprehensive_utilization", None), ("recommend", "construction_use", 0.9),
                   ("recommend", "industry_commerce", 0.7)],
-                 ["bj-mine-plan-2021~art_23"], ["planned_land_use"]),
+                 ["bj-mine-plan-2021~pt_23"], ["planned_land_use"]),
         FakeRule("t.pit_water", has("terrain", "open_pit"),
                  [("recommend", "wetland_park", 0.6), ("recommend", "fish_pond_leisure_fishery", 0.5)],
-                 ["bj-mine-plan-2021~art_55"], ["terrain"]),
+                 ["bj-mine-plan-2021~pt_55"], ["terrain"]),
         FakeRule("t.forest", field_is("planned_land_use", "forest_grass"),
                  [("recommend", "forest_grassland", 0.8), ("measure", "afforestation", None)],
-                 ["bj-mine-plan-2021~art_47"], ["planned_land_use"]),
+                 ["bj-mine-plan-2021~pt_47"], ["planned_land_use"]),
         FakeRule("t.license", field_is("had_mining_license", True),
                  [("responsibility", "municipal_finance_licensed", None)],
-                 ["bj-mine-plan-2021~art_65"], ["had_mining_license"], region=["北京"]),
+                 ["bj-mine-plan-2021~pt_65"], ["had_mining_license"], region=["北京"]),
         FakeRule("t.no_license", field_is("had_mining_license", False),
                  [("responsibility", "district_finance_unlicensed", None)],
-                 ["bj-mine-plan-2021~art_66"], ["had_mining_license"], region=["北京"]),
+                 ["bj-mine-plan-2021~pt_66"], ["had_mining_license"], region=["北京"]),
         FakeRule("t.stone", lambda p: None if "waste_rock_m3" not in p else p["waste_rock_m3"] > 10000,
-                 [("incentive", "surplus_stone_sale", None)], ["cn-mnr-2019-6~art_12"], ["waste_rock_m3"]),
+                 [("incentive", "surplus_stone_sale", None)], ["cn-mnr-2019-6~pt_12"], ["waste_rock_m3"]),
     ]
 
 
-FAKE_CLAUSES = ["bj-mine-plan-2021~art_36", "bj-mine-plan-2021~art_23", "bj-mine-plan-2021~art_55",
-                "bj-mine-plan-2021~art_47", "bj-mine-plan-2021~art_65", "bj-mine-plan-2021~art_66",
-                "cn-mnr-2019-6~art_12", "bj-mine-plan-2021~art_63", "bj-mine-plan-2021~art_70",
-                "research-wu-2025-abandoned-mine-utilization~art_24", "research-wu-2025-abandoned-mine-utilization~art_27",
-                "research-wu-2025-abandoned-mine-utilization~art_29",
+FAKE_CLAUSES = ["bj-mine-plan-2021~pt_36", "bj-mine-plan-2021~pt_23", "bj-mine-plan-2021~pt_55",
+                "bj-mine-plan-2021~pt_47", "bj-mine-plan-2021~pt_65", "bj-mine-plan-2021~pt_66",
+                "cn-mnr-2019-6~pt_12", "bj-mine-plan-2021~pt_63", "bj-mine-plan-2021~pt_70",
+                "research-wu-2025-abandoned-mine-utilization~pt_24", "research-wu-2025-abandoned-mine-utilization~pt_27",
+                "research-wu-2025-abandoned-mine-utilization~pt_29",
                 # cited by the small legal gate table of the unit tests (tests/fixtures/rules/legal_gate_small.yaml)
-                "cn-mnr-2023-12~sec_1__item_2__para_2", "cn-mnr-2019-6~art_5"]
+                "cn-mnr-2023-12~sec_1__item_2__para_2", "cn-mnr-2019-6~pt_5"]
 SMALL_GATE = Path(__file__).resolve().parent / "fixtures" / "rules" / "legal_gate_small.yaml"
 
 

@@ -107,7 +107,7 @@ def test_low_potential_in_beijing_adds_the_cited_public_funding_and_bundling(adv
     assert "government_restores_historical" in a["responsibility"]["ids"]
     reason = next(i for i in a["incentives"] if i["id"] == "public_commercial_bundling")["reasons"][0]
     assert reason["rule"] == "advisor.potential.low.bj_bundling"
-    assert reason["sources"][0]["clause_id"] == "bj-mine-plan-2021~art_70"
+    assert reason["sources"][0]["clause_id"] == "bj-mine-plan-2021~pt_70"
 
 
 def test_low_potential_consequences_resting_on_a_paper_are_research_suggestions_not_duties(adv):
@@ -119,13 +119,13 @@ def test_low_potential_consequences_resting_on_a_paper_are_research_suggestions_
     research = {(r["kind"], r["id"]): r for r in a["research_suggestions"]}
     suggested = research[("responsibility", "government_restores_historical")]
     assert suggested["basis"] == "research" and "研究" in suggested["note_zh"]
-    assert suggested["reasons"][0]["sources"][0]["clause_id"] == "research-wu-2025-abandoned-mine-utilization~art_29"
+    assert suggested["reasons"][0]["sources"][0]["clause_id"] == "research-wu-2025-abandoned-mine-utilization~pt_29"
     # the paper's closure suggestion is not repeated apart: the binding category already gives it
     assert ("recommend", "natural_closure") not in research
     assert a["responsibility"] is None or "government_restores_historical" not in a["responsibility"]["ids"]
     # natural recovery (a binding red-line rule) is itself closure for natural succession, cited by the category
     closure = next(m for m in a["utilization_models"] if m["id"] == "natural_closure")
-    assert closure["reasons"][0]["sources"][0]["clause_id"] == "bj-mine-plan-2021~art_36"
+    assert closure["reasons"][0]["sources"][0]["clause_id"] == "bj-mine-plan-2021~pt_36"
     assert closure["score_breakdown"]["potential_kind"] == "protective"
     assert "public_commercial_bundling" not in [i["id"] for i in a["incentives"]]  # a Beijing clause
 
@@ -133,8 +133,8 @@ def test_low_potential_consequences_resting_on_a_paper_are_research_suggestions_
 def test_an_unresolved_source_is_an_error_not_a_silent_gap():
     from advisor import Advisor
 
-    with pytest.raises(UnresolvedSourceError, match="art_70"):
-        Advisor(FakeKB([c for c in FAKE_CLAUSES if not c.endswith("art_70")]), ruleset=FakeRuleSet(fake_rules()), gate_path=SMALL_GATE,
+    with pytest.raises(UnresolvedSourceError, match="pt_70"):
+        Advisor(FakeKB([c for c in FAKE_CLAUSES if not c.endswith("pt_70")]), ruleset=FakeRuleSet(fake_rules()), gate_path=SMALL_GATE,
                 cases=[])
 
 

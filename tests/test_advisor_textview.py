@@ -18,7 +18,7 @@ def test_text_output_names_each_conclusion_with_its_rule_and_clauses(kb_home, tm
     assert text.startswith("矿山 HN-1 的修复与利用建议")
     assert "修复类型：人工修复" in text and "修复优先级：优先修复" in text
     assert "规则 cn.category.artificial.threatening_hazard" in text
-    assert "依据：［部门规章/规范性文件］《矿山地质环境保护规定》 国土资源部令第44号" in text and "[cn-mlr-order-44~art_1]" in text
+    assert "依据：［部门规章/规范性文件］《矿山地质环境保护规定》 国土资源部令第44号" in text and "[cn-mlr-order-44~pt_1]" in text
     assert "（待核实）" in text  # a source whose facts are unconfirmed is marked
     assert "{" not in text.splitlines()[0]
 

@@ -73,10 +73,10 @@ def test_the_records_the_domain_review_found_wrong_are_corrected(kb):
 
 
 def test_the_2019_stone_provision_is_its_own_and_the_trading_platform_belongs_to_2024_39(kb):
-    stone_2019 = kb.clauses["cn-mnr-2019-6~art_13"][1].text
+    stone_2019 = kb.clauses["cn-mnr-2019-6~pt_13"][1].text
     assert "对外销售" in stone_2019 and "生态修复" in stone_2019
     assert "交易平台" not in stone_2019 and "交易平台" not in kb.documents["cn-mnr-2019-6"].summary
-    assert "公共资源交易平台" in kb.clauses["cn-mnr-2024-39~art_4"][1].text
+    assert "公共资源交易平台" in kb.clauses["cn-mnr-2024-39~pt_4"][1].text
 
 
 def test_title_only_records_are_never_verified(kb):

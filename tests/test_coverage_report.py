@@ -128,7 +128,7 @@ def test_minekb_coverage_prints_json_totals_and_fails_on_an_unknown_document(kb_
     assert [d["doc_id"] for d in data["documents"]] == ["cn-mnr-2019-6"]
     doc = data["documents"][0]
     assert doc["provisions"] == doc["encoded"] + doc["marked"] + len(doc["open"])
-    assert "cn.incentive.stone_sale_2019" in doc["encoded_by"]["cn-mnr-2019-6~art_13"]
+    assert "cn.incentive.stone_sale_2019" in doc["encoded_by"]["cn-mnr-2019-6~pt_13"]
     assert main(["coverage", "--summary", "--doc", "no-such-doc"]) == 1
     assert "no-such-doc: no such document" in capsys.readouterr().out
 
@@ -169,7 +169,7 @@ def test_the_beijing_plan_seed_is_mostly_encoded_through_its_restatement(tmp_pat
     assert seed.raw_seed == "003"
     assert len(seed.restated_by) >= 20 and seed.percent >= 50
     restated = {b for bs in seed.restated_by.values() for b in bs}
-    assert {"bj-mine-plan-2021~art_45", "bj-mine-plan-2021~art_65"} <= restated   # 削坡卸载; 市级财政出资
+    assert {"bj-mine-plan-2021~pt_45", "bj-mine-plan-2021~pt_65"} <= restated   # 削坡卸载; 市级财政出资
 
 
 def test_rules_cite_documents_of_their_own_scope(kb):

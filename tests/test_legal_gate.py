@@ -21,7 +21,7 @@ def _gate(path=SMALL, kb=None):
 
 def test_the_small_table_loads_without_problems():
     gate, problems = _gate()
-    assert problems == [] and len(gate.cells) == 3 and gate.default.sources == ("cn-mnr-2019-6~art_5",)
+    assert problems == [] and len(gate.cells) == 3 and gate.default.sources == ("cn-mnr-2019-6~pt_5",)
 
 
 def test_a_forbidding_cell_covers_every_narrower_model_and_names_its_cell():

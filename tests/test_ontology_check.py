@@ -84,7 +84,7 @@ def test_an_undefined_property_and_an_untyped_subject_are_reported(tmp_path):
 
 
 def test_a_fact_citing_a_missing_clause_is_reported(tmp_path, kb):
-    root = _extend(tmp_path, _good(extra='    mk:citesClause "cn-mnr-2019-6~art_999" ;\n'))
+    root = _extend(tmp_path, _good(extra='    mk:citesClause "cn-mnr-2019-6~pt_999" ;\n'))
     problems = check_ontology(root, clause_ids=set(kb.clauses), reasoner=False)
     assert [(p.kind, p.term) for p in problems] == [("unresolved-clause", "mk:quarry_museum")]
 
