@@ -92,6 +92,8 @@ def _link_document(doc: Document, by_title, by_number, learned, doc_ids: set[str
             if mention.kind == "citation":
                 mention.value = resolve_title(mention.text, by_title, by_number, learned)
                 target = mention.value
+            elif mention.kind == "doc_number" and mention.value == doc.number:
+                continue                      # a document does not cite its own 文号
             elif mention.kind == "doc_number" and mention.value in by_number:
                 target = by_number[mention.value]
             else:
@@ -105,7 +107,7 @@ def _link_document(doc: Document, by_title, by_number, learned, doc_ids: set[str
     known = {r.target for r in explicit}        # an explicit relation already says more than an inferred one
     doc.relations = explicit + [Relation(kind, t, CITES_NOTE if kind == "cites" else RELATION_NOTE)
                                 for t, kind in cited.items()
-                                if t not in known and (t in doc_ids or _is_number(t))]
+                                if t not in known and (t in doc_ids or _is_number(t) or kind in _KEPT_UNRESOLVED)]
 
 
 # What a policy text says about a document it cites: (relation, pattern before the title, pattern after it),
@@ -127,6 +129,10 @@ def _relation_in_sentence(text: str, mention) -> str:
         if (before_re is None or before_re.search(before)) and (after_re is None or after_re.search(after)):
             return kind
     return "cites"
+
+
+# what a text says it does to a document outside the corpus is still a fact about this document
+_KEPT_UNRESOLVED = ("repeals", "amends")
 
 
 def _is_number(value: str) -> bool:

@@ -1,10 +1,13 @@
 """Document metadata: read from front matter or a sidecar, else inferred from the text.
 
-Inference looks only at the title block (the first few non-blank lines): the
-title line, a standalone 文号 line, an issuing body line and a date line
-(``2021年4月``). Those lines are consumed so they do not also become clauses.
-Level and region are guessed from the issuer and the title; a paper (摘要,
-关键词, 参考文献, doi) is ``research``. Explicit metadata always wins and is
+Inference reads the title block and the closing block (``corpus.titleblock``:
+gov.cn metadata tables, the title joined across wrapped lines, 文号, issuer,
+adoption/promulgation lines, salutation, signature and date); those lines are
+consumed so they do not also become clauses. Level comes from the issuer (its
+rank or place) and the document kind (法/条例/规定/办法…), region from the
+issuer's place name (a city gives its province, ``corpus.places``); a paper
+(摘要, 关键词, 参考文献, doi) is ``research``. ``Inferred.origin`` says where
+each value was read. Explicit metadata always wins and is
 validated: a bad value is an error naming the file and the field.
 """
 from __future__ import annotations
@@ -23,9 +26,6 @@ DOC_NUMBER_RE = re.compile(
     r"|(?:国务院|[\u4e00-\u9fff]{2,12}部)令\s*第\s*\d{1,4}\s*号"
     r"|(?:GB|GB/T|GB/Z|TD/T|HJ|DZ/T|LY/T|DB\d{2}(?:/T)?)\s*\d{2,6}(?:\.\d+)?\s*[-—–]\s*(?:19|20)\d{2})")
 
-ISSUER_SUFFIX_RE = re.compile(
-    r"(?:委员会|人民政府|人民代表大会常务委员会|办公厅|办公室|国务院|中共中央|资源部|[部厅局委署院]|管理局|中心)$")
-DATE_LINE_RE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$")
 PAPER_MARKERS = re.compile(r"摘\s*要|关键词|参考文献|doi:|Abstract|Keywords|References|\[J\]")
 
 # province short name -> (full-name prefix, id code); region inference and doc ids
@@ -54,15 +54,6 @@ LOCAL_NUMBER_KINDS: dict[str, str] = {
     "自然资规": "nr", "自然资发": "nr-fa", "自然资函": "nr-han", "自然资字": "nr-zi", "政发": "gov",
     "政办发": "gov-office", "政办字": "gov-office-zi", "财资环": "mof-zh", "环发": "ee-fa",
 }
-LEVEL_BY_ISSUER = [
-    (re.compile(r"全国人民代表大会|全国人大"), "national_law"),
-    (re.compile(r"^(?:中共中央|国务院)"), "state_council"),
-    (re.compile(r"^(?:自然资源部|国土资源部|财政部|生态环境部|国家发展和改革委员会|国家[\u4e00-\u9fff]{1,8}局|[\u4e00-\u9fff]{2,8}部)"), "ministry"),
-    (re.compile(r"省|自治区"), "provincial"),
-    (re.compile(r"^(?:北京|天津|上海|重庆)市"), "provincial"),
-    (re.compile(r"[\u4e00-\u9fff]市(?!场)"), "municipal"),
-    (re.compile(r"县|区人民政府"), "county"),
-]
 
 
 class MetadataError(ValueError):
@@ -72,69 +63,67 @@ class MetadataError(ValueError):
 @dataclass
 class Inferred:
     values: dict[str, Any] = field(default_factory=dict)
-    consumed: set[int] = field(default_factory=set)     # line indexes of the title block
+    consumed: set[int] = field(default_factory=set)     # line indexes of the title and closing blocks
+    origin: dict[str, str] = field(default_factory=dict)  # field -> where in the text it was read
+    annex_starts: dict[int, str] = field(default_factory=dict)
 
 
 def infer_metadata(lines: list[str], path: Path) -> Inferred:
-    """Title, 文号, issuer, date, level and region from the title block of cleaned lines."""
-    result = Inferred()
-    head = [(i, line) for i, line in enumerate(lines) if line][:8]
-    values = result.values
-    for k, (i, line) in enumerate(head):
-        m = DOC_NUMBER_RE.fullmatch(line.strip("（）() "))
-        if m and "number" not in values:
-            values["number"] = normalize_number(m.group(0))
-        elif "title" not in values and k <= 1 and _looks_like_title(line):
-            values["title"] = _clean_title(line)
-        elif "title" in values and "issued" not in values and DATE_LINE_RE.match(line.replace(" ", "")):
-            values["issued"] = _iso(*DATE_LINE_RE.match(line.replace(" ", "")).groups())
-        elif "title" in values and "issuer" not in values and len(line) <= 30 \
-                and ISSUER_SUFFIX_RE.search(line.replace(" ", "")) and "，" not in line:
-            values["issuer"] = line.replace(" ", "")
-        else:
-            break
-        result.consumed.add(i)
+    """Title, 文号, issuer, dates, level and region from the title and closing blocks of cleaned lines."""
+    from corpus.titleblock import read_blocks
+
+    block = read_blocks(lines)
+    result = Inferred(consumed=block.consumed, annex_starts=block.annex_starts)
+    values, origin = result.values, result.origin
+    latest_revision = block.values.pop("_latest_revision", None)
+    for key, value in block.values.items():
+        values[key] = value
+        origin[key] = block.origin.get(key, "title_block")
+    title = values.get("title", "")
+    if "issuer" not in values:
+        issuer = issuer_from_title(title)
+        if issuer:
+            values["issuer"], origin["issuer"] = issuer, "title"
     text_head = "\n".join(lines[:200])
     paper = len(PAPER_MARKERS.findall(text_head + "\n".join(lines[-400:]))) >= 2
-    values["level"] = "research" if paper else _level(values.get("issuer", ""), values.get("title", ""))
-    values["region"] = _region(values.get("issuer", "") + values.get("title", "")) if not paper else "CN"
+    values["level"] = "research" if paper else level_of(values.get("issuer", ""), title, values.get("number"))
+    origin["level"] = "issuer" if values.get("issuer") else "title"
+    values["region"] = "CN" if paper else region_of(values.get("issuer", ""), title)
+    origin["region"] = origin["level"]
     values["language"] = "en" if _ascii_ratio(text_head) > 0.7 else "zh"
     if not paper:
-        values.update(_validity(lines))
-    if re.search(r"征求意见稿|草案|送审稿", values.get("title", "")):
+        for key, value in _validity(lines).items():
+            if key not in values:
+                values[key], origin[key] = value, "text"
+        if latest_revision and values.get("in_force_from") and values["in_force_from"] < latest_revision:
+            del values["in_force_from"]     # the first version's date, not the amended text's
+            origin.pop("in_force_from", None)
+    if re.search(r"征求意见稿|草案|送审稿", title):
         values["status"] = "draft"
+    for key in ("level", "region", "language", "status"):
+        origin.setdefault(key, "text") if key in values else None
     return result
 
 
-_IN_FORCE_RE = re.compile(r"本(?:办法|条例|规定|意见|通知|规划|决定|细则|方案|标准|法)[^。]{0,6}自\s*"
-                          r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起(?:施行|实施|执行|生效)")
-_UNTIL_RE = re.compile(r"有效期(?:至|到)\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE = r"(?:((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|([一二〇○零三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日)"
+_IN_FORCE_RE = re.compile(r"本(?:办法|条例|规定|意见|通知|规划|决定|细则|方案|标准|法|规则|准则)[^。]{0,6}自\s*"
+                          + _DATE + r"起(?:施行|实施|执行|生效)")
+_UNTIL_RE = re.compile(r"有效期(?:至|到)\s*" + _DATE)
 
 
 def _validity(lines: list[str]) -> dict[str, str]:
     """In-force dates a document states about itself (本办法自2022年12月1日起施行; 有效期至…)."""
+    from corpus.titleblock import _iso_match
+
     text = "".join(line.replace(" ", "") for line in lines)
     found: dict[str, str] = {}
     m = _IN_FORCE_RE.search(text)
-    if m:
-        found["in_force_from"] = _iso(*m.groups())
+    if m and _iso_match(m):
+        found["in_force_from"] = _iso_match(m)
     m = _UNTIL_RE.search(text)
-    if m:
-        found["in_force_until"] = _iso(*m.groups())
+    if m and _iso_match(m):
+        found["in_force_until"] = _iso_match(m)
     return found
-
-
-def _looks_like_title(line: str) -> bool:
-    if len(line) < 4 or len(line) > 120 or line.startswith(("[", "【", "(", "（", "摘", "关键")):
-        return False
-    if any(mark in line for mark in "，。；：:") or re.match(r"^[\d一二三四五六七八九十第]", line):
-        return False
-    return not line.lower().startswith(("abstract", "keywords"))
-
-
-def _clean_title(line: str) -> str:
-    line = re.sub(r"\s+", " ", line).strip()
-    return re.sub(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（(])", "", line)
 
 
 def _iso(year: str, month: str | None = None, day: str | None = None) -> str:
@@ -145,24 +134,105 @@ def _iso(year: str, month: str | None = None, day: str | None = None) -> str:
     return year
 
 
-def _level(issuer: str, title: str) -> str:
-    """From the issuer, else from a policy title's own scope (某省…办法 is provincial); else research."""
-    if re.search(r"^中华人民共和国.*法$", title):
-        return "national_law"
-    for text in (issuer, title if _POLICY_TITLE_RE.search(title) else ""):
-        for regex, level in LEVEL_BY_ISSUER:
-            if text and regex.search(text):
-                return level
+_ISSUER_PREFIX_RE = re.compile(r"^((?:[\u4e00-\u9fff]{2,20}?(?:部|委员会|总局|局|署|办公厅|国务院|中共中央|人民政府|银行|厅|委)"
+                               r"[\s、]*){1,6})关于")
+
+
+def issuer_from_title(title: str) -> str:
+    """国务院关于… -> 国务院; 自然资源部 财政部关于… -> 自然资源部、财政部."""
+    m = _ISSUER_PREFIX_RE.match(title or "")
+    if not m:
+        return ""
+    from corpus.titleblock import ISSUER_SUFFIX_RE as suffix
+
+    parts = [p for p in re.split(r"[\s、]+", m.group(1)) if p]
+    if len(parts) == 1:           # 中共中央国务院 / 自然资源部财政部 run together: split at known bodies
+        parts = re.findall(r"中共中央|国务院办公厅|国务院|[\u4e00-\u9fff]{2,12}?(?:部|总局|委员会|局|署|人民政府|办公厅)",
+                           parts[0]) or parts
+    return "、".join(p for p in parts if suffix.search(p))
+
+
+# national bodies below the State Council (issuer names that carry no place)
+_NATIONAL_BODY_RE = re.compile(r"^(?:国家)?[\u4e00-\u9fff]{1,14}(?:部|委员会|总局|局|署|银行|总署|办公室)$")
+_KIND_LEVEL = [
+    (re.compile(r"^中华人民共和国.*法(?:[（(][^）)]*[）)])?$"), "national_law"),
+    (re.compile(r"(?:法|法典)(?:[（(][^）)]*[）)])?$"), "national_law"),
+    (re.compile(r"条例(?:[（(][^）)]*[）)])?$"), "state_council"),
+    (re.compile(r"(?:规定|办法|细则)(?:[（(][^）)]*[）)])?$"), "ministry"),
+]
+
+
+def level_of(issuer: str, title: str, number: str | None = None) -> str:
+    """Level from the issuer (its place, its rank), else from the title's place and document kind."""
+    if number and re.match(r"^(?:GB|TD|HJ|DZ|LY)", number):
+        return "standard"
+    if number and re.match(r"^DB\d", number):
+        return "provincial"
+    first = (issuer or "").split("、")[0]
+    if first:
+        if re.search(r"全国人民代表大会|全国人大", first):
+            return "national_law"
+        if re.match(r"^(?:中共中央|国务院)", first):
+            return "state_council"
+        place = _place_level(first)
+        if place:
+            return place
+        if _NATIONAL_BODY_RE.match(first):
+            return "ministry"
+    place = _place_level(title)
+    if place:
+        return place
+    if re.match(r"^(?:中共中央|国务院)", title):
+        return "state_council"
+    if re.search(r"(?:标准|规范)$", title) and number:
+        return "standard"
+    for regex, level in _KIND_LEVEL:
+        if regex.search(title):
+            return level
+    m = _ISSUER_PREFIX_RE.match(title)
+    if m and _NATIONAL_BODY_RE.match(re.split(r"[\s、]+", m.group(1).strip())[0]):
+        return "ministry"
     return "research"
 
 
-_POLICY_TITLE_RE = re.compile(r"(?:办法|条例|规定|意见|通知|规划|决定|细则|方案|法|指南|纲要|标准|规范)(?:（[^）]*）)?$")
+def _place_level(text: str) -> str | None:
+    """provincial / municipal / county when ``text`` begins with a place name, else None."""
+    from corpus.places import PROVINCIAL_MUNICIPALITIES, city_of
 
-
-def _region(text: str) -> str:
+    if not text:
+        return None
+    if text.startswith(PROVINCIAL_MUNICIPALITIES):
+        return "county" if re.match(r"^(?:北京|天津|上海|重庆)市[\u4e00-\u9fff]{1,6}(?:区|县)", text) else "provincial"
     for name in PROVINCES:
-        if text.startswith(name) or f"{name}省" in text or f"{name}市" in text:
-            return name
+        if text.startswith((f"{name}省", f"{name}自治区", f"{name}壮族自治区", f"{name}回族自治区",
+                            f"{name}维吾尔自治区")) or (name in ("内蒙古", "广西", "西藏", "宁夏", "新疆")
+                                                   and text.startswith(name)):
+            return "provincial"
+        if text.startswith(name) and len(name) >= 2 and not city_of(text):
+            if re.match(rf"^{name}(?:省|市)?(?:人民|发展|自然|生态|财政|住房|交通|水利|农业|林业|国土)", text):
+                return "provincial"
+    city = city_of(text)
+    if city:
+        rest = text[len(city[0]):]
+        return "county" if re.match(r"^(?:市|州)?[\u4e00-\u9fff]{1,6}(?:县|区)(?!域)", rest) and "人民政府" in rest else "municipal"
+    if re.match(r"^[\u4e00-\u9fff]{2,6}县", text):
+        return "county"
+    return None
+
+
+def region_of(issuer: str, title: str) -> str:
+    """The province (short name) of the issuer's place, else of the title's place; CN when none."""
+    from corpus.places import city_of
+
+    for text in ((issuer or "").split("、")[0], title or ""):
+        if not text:
+            continue
+        for name in PROVINCES:
+            if text.startswith(name) and not (name == "吉林" and text.startswith("吉林市")):
+                return name
+        city = city_of(text)
+        if city:
+            return city[1]
     return "CN"
 
 

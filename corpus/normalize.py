@@ -178,7 +178,17 @@ def join_lines(first: str, second: str) -> str:
 def ends_sentence(text: str) -> bool:
     """True when text ends with sentence-final punctuation (closing quotes allowed after it)."""
     stripped = text.rstrip(CLOSERS + " ")
-    return bool(stripped) and stripped[-1] in TERMINAL or text.rstrip().endswith(("。”", "。）", "。)"))
+    if bool(stripped) and stripped[-1] in TERMINAL or text.rstrip().endswith(("。”", "。）", "。)")):
+        return True
+    return _ends_with_note(text.rstrip())
+
+
+def _ends_with_note(text: str) -> bool:
+    """A parenthesized note after a full sentence ends it too: ``…能力。（农业农村部等负责）``."""
+    if not text.endswith(("）", ")")):
+        return False
+    opener = max(text.rfind("（"), text.rfind("("))
+    return opener > 0 and text[opener - 1] in "。！？；!?;"
 
 
 def is_cjk_text(text: str) -> bool:

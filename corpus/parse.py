@@ -24,6 +24,13 @@ DEFAULTS: dict[str, Any] = {
 
 def parse_document(loaded: LoadedText) -> Document:
     """Build the document record and its clauses (not yet annotated)."""
+    return parse_with_warnings(loaded)[0]
+
+
+def parse_with_warnings(loaded: LoadedText) -> tuple[Document, list[str]]:
+    """The document record and its clauses, with the reading warnings (``corpus.diagnostics``)."""
+    from corpus.diagnostics import reading_warnings
+
     origin = loaded.path
     explicit = validate_explicit(loaded.metadata, origin) if loaded.metadata else {}
     lines = clean_lines(markdown_to_text(loaded.text) if loaded.fmt == "md" else loaded.text)
@@ -39,7 +46,8 @@ def parse_document(loaded: LoadedText) -> Document:
     for key, value in inferred.values.items():
         if key not in meta and value not in (None, ""):
             meta[key] = value
-            origin_of[key] = "inferred"
+            where = inferred.origin.get(key)
+            origin_of[key] = f"inferred:{where}" if where else "inferred"
     if "title" not in meta:
         meta["title"] = loaded.path.stem
         origin_of["title"] = "file_name"
@@ -49,19 +57,21 @@ def parse_document(loaded: LoadedText) -> Document:
     origin_of.setdefault("id", "inferred")
     values = {**DEFAULTS, **{k: v for k, v in meta.items() if k != "id"}}
     document = Document(id=doc_id, metadata_origin=origin_of, **values)
-    document.clauses = build_clauses(doc_id, body)
-    return document
+    nodes = parse_structure(body, inferred.annex_starts)
+    document.clauses = build_clauses(doc_id, body, nodes)
+    return document, reading_warnings(document, loaded, nodes)
 
 
 _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
 _MD_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
 
 def markdown_to_text(text: str) -> str:
     """Markdown bodies: drop heading hashes and emphasis; table rows become tab-separated like PDF tables."""
     lines = []
-    for line in _MD_HEADING_RE.sub("", text).split("\n"):
+    for line in _MD_HEADING_RE.sub("", _MD_COMMENT_RE.sub("", text)).split("\n"):
         if _MD_TABLE_RULE_RE.match(line):
             continue
         stripped = line.strip()
@@ -71,8 +81,8 @@ def markdown_to_text(text: str) -> str:
     return "\n".join(lines)
 
 
-def build_clauses(doc_id: str, lines: list[str]) -> list[Clause]:
-    nodes = parse_structure(lines)
+def build_clauses(doc_id: str, lines: list[str], nodes=None) -> list[Clause]:
+    nodes = parse_structure(lines) if nodes is None else nodes
     ids = {id(node): clause_id(doc_id, node.path) for node in nodes}
     clauses = []
     for order, node in enumerate(nodes):
@@ -95,3 +105,4 @@ def parse_path(path: Path | str) -> Document:
     from corpus.loaders import load_file
 
     return parse_document(load_file(path))
+

@@ -7,16 +7,26 @@ again closes everything opened after it), which fits the free mix of
 paragraphs, repairing wrapped lines and page breaks: a line continues the
 previous one unless the previous ends a sentence or is clearly short. Articles
 (第N条) keep their whole text (all 款) in one clause and are numbered through
-the document, so their path is ``art_N`` whatever chapter holds them.
+the document, so their path is ``art_N`` whatever chapter holds them; a 款
+that follows an article's items is the article's own paragraph
+(``art_N__para_K``, K its 款 number), never part of the last item.
+
+A paragraph ending in a parenthesis that follows a full sentence
+(``…。（农业农村部等负责）``) is ended there, never glued to the next. Items (（一）) may be numbered straight across
+sections. An attachment (a ``附件N`` line, or a document attached after the
+closing signature, see ``corpus.titleblock``) opens its own subtree
+``annex_N`` with its own article numbering.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from corpus.normalize import ends_sentence, join_lines, repair_paragraph
 from corpus.numbering import (ARTICLE_KINDS, FIGURE_EN_LINES, FIGURE_LINES, LABEL_LINES, STOP_LINES, TABLE_CAPTION_EN, HeadingMatch,
                               is_strict, match_heading)
 
+ANNEX_RE = re.compile(r"^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?$")
 SHORT_LINE = 15         # a line this short that ends without punctuation is a label, not wrapped text
 LIST_MARKS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳-•·▪●◆■")
 LIST_STYLES = ("dot", "paren", "halfparen")
@@ -43,6 +53,7 @@ class Node:
     para_count: int = 0
     last_child: dict[str, int] = field(default_factory=dict)   # style -> last number among its children
     tab_rows: int = 0                  # tables: rows read from tab-separated lines
+    has_children: bool = False
 
     @property
     def text(self) -> str:
@@ -57,8 +68,11 @@ class Node:
 
 
 class _Parser:
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], annex_starts: dict[int, str] | None = None) -> None:
         self.lines = lines
+        self.annex_starts = annex_starts or {}
+        self.annexes = 0
+        self.last_seen: dict[str, int] = {}   # style -> last number accepted anywhere (items across sections)
         self.nodes: list[Node] = []
         self.paths: set[str] = set()
         self.stack: list[Node] = []
@@ -89,8 +103,19 @@ class _Parser:
                 and len(text) >= PROSE_MIN and ends_sentence(text):
             self.stack.pop()               # long prose after a table without tab rows: the table has ended
             parent = self.stack[-1] if self.stack else None
+        article = next((node for node in reversed(self.stack) if node.style in ARTICLE_KINDS), None)
+        if article is not None and parent is not article and parent.style != "table":
+            while self.stack[-1] is not article:    # a 款 after the items: the article's, not the last item's
+                self.stack.pop()
+            parent = article
         if parent is not None and parent.style in ARTICLE_KINDS:
-            parent.parts.append(text)      # 款 of an article stay in the article
+            if not parent.has_children:
+                parent.parts.append(text)      # 款 of an article stay in the article
+                return
+            number = len(parent.parts) + parent.para_count + 1
+            parent.para_count += 1
+            self.nodes.append(Node(self._unique(f"{parent.path}__para_{number}"), f"第{number}款", parts=[text],
+                                   parent=parent, style="para"))
             return
         self.add_paragraph(text, parent)
 
@@ -125,6 +150,8 @@ class _Parser:
         last = self.buffer[-1]
         if ends_sentence(last) or len(last) < SHORT_LINE or line[:1] in LIST_MARKS:
             return False
+        if last[-1] in "）)" and len(last) < 0.9 * self.width:
+            return False        # a short line closing a parenthesis (（…负责）) ends its paragraph
         return True
 
     def blank(self) -> None:
@@ -156,6 +183,8 @@ class _Parser:
             owner = next((node for node in reversed(self.stack) if node.style != "table"), None)
             previous = (owner.last_child if owner else self.root_last_child).get(m.style)
         n = m.numbers[-1]
+        if previous is None and n > 1 and m.kind == "item" and self.last_seen.get(m.style) == n - 1:
+            return True         # （一）…（二十） numbered straight across the sections
         if previous is None:
             return n == 1 or (not is_strict(m.style) and n <= 2 and m.kind in ("chap", "book", "subchap"))
         return n == previous + 1 or (not is_strict(m.style) and n == previous + 2)
@@ -190,7 +219,8 @@ class _Parser:
         parent = self.stack[-1] if self.stack else None
         if m.kind in ARTICLE_KINDS:
             self.last_article = m.numbers[0]
-            path = m.segment
+            annex = next((node for node in self.stack if node.style == "annex"), None)
+            path = f"{annex.path}__{m.segment}" if annex else m.segment
         else:
             path = f"{parent.path}__{m.segment}" if parent else m.segment
         title, inline = self._split_title(m, next_line)
@@ -198,6 +228,9 @@ class _Parser:
         heading = f"{m.label} {title}".strip() if spaced else f"{m.label}{title}"
         node = Node(self._unique(path), heading, title=title, parent=parent, style=m.style, numbers=m.numbers)
         (parent.last_child if parent else self.root_last_child)[m.style] = m.numbers[-1]
+        self.last_seen[m.style] = m.numbers[-1]
+        if parent is not None:
+            parent.has_children = True
         self.nodes.append(node)
         self.stack.append(node)
         self.in_tab_table = False
@@ -224,6 +257,28 @@ class _Parser:
             return "", rest
         return rest, ""
 
+    def open_annex(self, i: int) -> int:
+        """An attachment: a subtree of its own, numbered anew; its title is the next short line."""
+        self.flush()
+        self.stack.clear()
+        self.annexes += 1
+        self.last_article = 0
+        self.root_last_child = {}
+        self.last_seen = {}
+        line = self.lines[i]
+        label, title, j = (line, "", i + 1) if ANNEX_RE.match(line) else ("", line, i + 1)
+        if not title:
+            k = next((x for x in range(i + 1, min(len(self.lines), i + 4)) if self.lines[x]), None)
+            candidate = self.lines[k] if k is not None else ""
+            if candidate and len(candidate) <= 60 and not ends_sentence(candidate) and "。" not in candidate \
+                    and match_heading(candidate) is None and not ANNEX_RE.match(candidate):
+                title, j = candidate, k + 1
+        heading = " ".join(x for x in (label, title) if x)
+        node = Node(self._unique(f"annex_{self.annexes}"), heading, title=title, style="annex")
+        self.nodes.append(node)
+        self.stack.append(node)
+        return j
+
     def _unique(self, path: str) -> str:
         candidate, k = path, 1
         while candidate in self.paths:
@@ -245,6 +300,9 @@ class _Parser:
                 continue
             if STOP_LINES.match(line):
                 break
+            if i in self.annex_starts or ANNEX_RE.match(line):
+                i = self.open_annex(i)
+                continue
             if LABEL_LINES.match(line) or FIGURE_EN_LINES.match(line) \
                     or FIGURE_LINES.match(line) and len(line) < 70 and not ends_sentence(line):
                 self.flush()
@@ -289,6 +347,9 @@ class _Parser:
         return self.nodes
 
 
-def parse_structure(lines: list[str]) -> list[Node]:
-    """Clause nodes in reading order; paths are unique within the document."""
-    return _Parser(lines).run()
+def parse_structure(lines: list[str], annex_starts: dict[int, str] | None = None) -> list[Node]:
+    """Clause nodes in reading order; paths are unique within the document.
+
+    ``annex_starts``: line indexes where an attached document begins (found after the closing signature).
+    """
+    return _Parser(lines, annex_starts).run()

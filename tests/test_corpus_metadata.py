@@ -17,7 +17,7 @@ def test_the_beijing_plan_title_issuer_date_and_region_are_inferred(seeds_dir: P
     assert document.issued == "2021-04"
     assert document.region == "北京"
     assert document.level == "provincial"
-    assert document.metadata_origin["title"] == "inferred"
+    assert document.metadata_origin["title"] == "inferred:title_block"
     # the title block is metadata, not the first clauses
     assert not any(c.text.startswith("北京市规划和自然资源委员会") for c in document.clauses)
 
@@ -95,7 +95,7 @@ def test_a_regulation_states_its_own_in_force_dates_and_drafts_are_drafts(tmp_pa
     document = parse_path(path)
     assert (document.in_force_from, document.in_force_until, document.status) == \
         ("2022-12-01", "2027-11-30", "draft")
-    assert document.metadata_origin["in_force_from"] == "inferred"
+    assert document.metadata_origin["in_force_from"] == "inferred:text"
 
 
 def test_a_paper_quoting_another_law_s_dates_gets_none(seeds_dir: Path):

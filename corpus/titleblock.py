@@ -1,0 +1,328 @@
+"""Read the title block and the closing block of a policy text: title, 文号, issuer(s) and dates.
+
+Where each is printed in real files:
+
+* a gov.cn metadata table (索引号 / 发文机关 / 发文字号 / 成文日期 / 标题 …, cells split by tabs);
+* the title, possibly wrapped over two lines, then a 文号 line, an issuer line, a date line;
+* the law database's adoption and promulgation lines (``2011年3月5日 中华人民共和国国务院令第592号公布``,
+  ``1986年3月19日 第六届全国人民代表大会常务委员会第十五次会议通过``, ``…第一次修正``, ``2004年3月1日 施行``);
+* a salutation (各省、自治区、直辖市人民政府，国务院各部委、各直属机构：);
+* the closing signature (one or more issuers) over a date, in Arabic or Chinese numerals
+  (二〇〇四年一月十六日), possibly followed by （此件公开发布） and an attached document.
+
+Every line read here is consumed (it is metadata, not a clause). Each value found records where it came
+from (``origin``): ``gov_table``, ``title_block``, ``promulgation``, ``closing_block`` or ``title``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.numbering import cn_to_int
+
+_CN_YEAR_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+                   "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+DATE_PATTERN = (r"(?:((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+                r"|([一二〇○零OＯ三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日)")
+DATE_RE = re.compile(DATE_PATTERN)
+MONTH_LINE_RE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月$")
+NUMBER_PATTERN = (r"(?:[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号"
+                  r"|(?:中华人民共和国)?(?:国务院|主席|[\u4e00-\u9fff]{2,12}(?:部|委员会|总局|局|署))令\s*"
+                  r"(?:第\s*)?[\d一二三四五六七八九十百零〇]{1,6}\s*号"
+                  r"|(?:GB|GB/T|GB/Z|TD/T|HJ|DZ/T|LY/T|DB\d{2}(?:/T)?)\s*\d{2,6}(?:\.\d+)?\s*[-—–]\s*(?:19|20)\d{2})")
+NUMBER_RE = re.compile(NUMBER_PATTERN)
+ISSUER_SUFFIX_RE = re.compile(
+    r"(?:委员会|常委会|人民政府|办公厅|办公室|国务院|中共中央|[部厅局委署院]|管理局|中心|银行|总局|政府)$")
+EVENT_RE = re.compile(r"[（(]?\s*" + DATE_PATTERN + r"\s*(.*?)(通过|公布|发布|施行|实施|修正|修订|批准|颁布)\s*[）)]?")
+_SALUTATION_RE = re.compile(r"^[^。]{2,120}(?:人民政府|各部委|直属机构|各有关单位|有关部门|各单位|委员会|厅|局)[^。]{0,30}[:：]$")
+_TABLE_LABEL_RE = re.compile(r"^(索引号|主题分类|发文机关|成文日期|标题|发文字号|发布日期|主题词|有效性|文号|来源)\s*[:：]\s*(.*)$")
+_TABLE_FIELDS = {"发文机关": "issuer", "成文日期": "issued", "标题": "title", "发文字号": "number", "文号": "number"}
+PUBLIC_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
+_TITLE_ENDS = ("法", "条例", "规定", "办法", "细则", "意见", "通知", "决定", "规划", "方案", "纲要", "标准", "规范",
+               "指南", "公告", "通告", "批复", "函", "报告", "规则", "计划", "决议", "措施", "要点", "目录", "清单")
+_TITLE_KINDS_RE = re.compile("(?:" + "|".join(_TITLE_ENDS) + r")(?:[（(][^）)]*[）)])?$")
+
+
+@dataclass
+class Block:
+    values: dict[str, Any] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)
+    consumed: set[int] = field(default_factory=set)
+    annex_starts: dict[int, str] = field(default_factory=dict)   # line index -> title of an attached document
+
+    def put(self, key: str, value: Any, origin: str) -> None:
+        if value not in (None, "") and key not in self.values:
+            self.values[key] = value
+            self.origin[key] = origin
+
+
+def parse_date(text: str) -> str | None:
+    """The first full date in ``text`` as ISO (2011年3月5日, 二〇〇四年一月十六日), or None."""
+    m = DATE_RE.search(text)
+    return _iso_match(m) if m else None
+
+
+def _iso_match(m: re.Match[str]) -> str | None:
+    try:
+        if m.group(1):
+            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        year = int("".join(_CN_YEAR_DIGITS[ch] for ch in m.group(4)))
+        return _dt.date(year, cn_to_int(m.group(5)), cn_to_int(m.group(6))).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def normalize_order_number(text: str) -> str:
+    """中华人民共和国国务院令第592号 -> 国务院令第592号; Chinese numerals of an order number made Arabic."""
+    text = squeeze(text)
+    text = re.sub(r"^中华人民共和国", "", text)
+    m = re.match(r"^(.*令)第?([一二三四五六七八九十百零〇]+)号$", text)
+    if m:
+        return f"{m.group(1)}第{cn_to_int(m.group(2))}号"
+    return re.sub(r"令(\d)", r"令第\1", text)
+
+
+def looks_like_title(line: str) -> bool:
+    if len(line) < 4 or len(line) > 120 or line.startswith(("[", "【", "(", "（", "摘", "关键")):
+        return False
+    if any(mark in line for mark in "，。；：:") or re.match(r"^[\d一二三四五六七八九十第]", line):
+        return False
+    if DATE_RE.search(line) or NUMBER_RE.fullmatch(squeeze(line)):
+        return False
+    return not line.lower().startswith(("abstract", "keywords"))
+
+
+def is_date_line(line: str) -> str | None:
+    s = squeeze(line)
+    m = DATE_RE.fullmatch(s)
+    return _iso_match(m) if m else None
+
+
+def issuers_in(line: str) -> list[str]:
+    """The issuing bodies a short signature line names (自然资源部　财政部 -> two), or []."""
+    if len(line) > 60 or any(mark in line for mark in "，。；：:《"):
+        return []
+    parts = [p for p in re.split(r"[\s\u3000、]+", line.strip()) if p]
+    if not parts or not all(2 <= len(p) <= 30 and ISSUER_SUFFIX_RE.search(p) for p in parts):
+        return []
+    return parts
+
+
+def _is_number_line(line: str) -> str | None:
+    s = squeeze(line).strip("（）()")
+    return s if NUMBER_RE.fullmatch(s) else None
+
+
+def read_table(lines: list[str], block: Block) -> None:
+    """gov.cn's metadata table: label cells ending in ：, each followed by its value cell."""
+    for i, line in enumerate(lines[:60]):
+        cells = [c.strip() for c in line.split("\t") if c.strip()] if "\t" in line else [line]
+        label, found = None, False
+        for cell in cells:
+            m = _TABLE_LABEL_RE.match(squeeze(cell))
+            if m:
+                label, found = m.group(1), True
+                if m.group(2):
+                    _table_value(block, label, m.group(2))
+                    label = None
+            elif label:
+                _table_value(block, label, cell)
+                label = None
+        if found:
+            block.consumed.add(i)
+
+
+def _table_value(block: Block, label: str, value: str) -> None:
+    key = _TABLE_FIELDS.get(label)
+    value = value.strip()
+    if key == "issued":
+        value = parse_date(squeeze(value)) or ""
+    elif key == "title":
+        value = re.sub(r"\s+", " ", value).strip()
+    elif key == "issuer":
+        value = "、".join(issuers_in(value)) or squeeze(value)
+    elif key == "number":
+        value = squeeze(value)
+    if key:
+        block.put(key, value, "gov_table")
+
+
+def read_events(line: str) -> list[tuple[str, str, str]]:
+    """(ISO date, body, event) of an adoption/promulgation line, or [] when the line is anything else."""
+    events, covered = [], 0
+    for m in EVENT_RE.finditer(line):
+        date = _iso_match(m)
+        if date is None:
+            return []
+        events.append((date, m.group(7).strip(), m.group(8)))
+        covered += m.end() - m.start()
+    rest = len(squeeze(EVENT_RE.sub("", line)).strip("（）()"))
+    return events if events and rest <= 12 else []
+
+
+_SESSION_RE = re.compile(r"第[一二三四五六七八九十百零〇\d]+(?:届|次)")
+
+
+def body_issuer(body: str) -> str:
+    """第十三届全国人民代表大会常务委员会第五次会议 -> 全国人民代表大会常务委员会; 国务院第145次常务会议 -> 国务院."""
+    body = body.split("《", 1)[0]
+    body = re.sub(r"第[一二三四五六七八九十百零〇\d]+次(?:常务|全体)?会议.*$", "", squeeze(body))
+    body = _SESSION_RE.sub("", body)
+    body = re.sub(r"^中华人民共和国(?=国务院)", "", body)
+    return body if 2 <= len(body) <= 30 and ISSUER_SUFFIX_RE.search(body) else ""
+
+
+def apply_events(events: list[tuple[str, str, str]], block: Block, text: str) -> None:
+    """Issuer, 文号, issued and in-force dates from the adoption/promulgation lines."""
+    promulgated = [(d, b) for d, b, e in events if e in ("公布", "颁布", "发布")]
+    adopted = [(d, b) for d, b, e in events if e in ("通过", "修正", "修订")]
+    revised = [d for d, b, e in events if e in ("修正", "修订")]
+    for date, body in promulgated:
+        number = NUMBER_RE.search(squeeze(body))
+        if number:
+            order = normalize_order_number(number.group(0))
+            block.put("number", order, "promulgation")
+            issuer = order.split("令", 1)[0]
+            if issuer not in ("主席",):
+                block.put("issuer", issuer, "promulgation")
+    for date, body in sorted(adopted, reverse=True):
+        block.put("issuer", body_issuer(body), "promulgation")
+    if promulgated:
+        block.put("issued", max(d for d, _ in promulgated), "promulgation")
+    elif adopted:
+        block.put("issued", max(d for d, _ in adopted), "promulgation")
+    in_force = [d for d, b, e in events if e in ("施行", "实施")]
+    if in_force:
+        block.put("in_force_from", max(in_force), "promulgation")
+    elif promulgated and re.search(r"自公布之日起(?:施行|实施|生效)", text):
+        block.put("in_force_from", max(d for d, _ in promulgated), "text")
+    if revised:
+        block.values["_latest_revision"] = max(revised)
+
+
+def read_head(lines: list[str], block: Block) -> None:
+    """The title and the lines under it, up to the first line of the body."""
+    seen = 0
+    gov_title = squeeze(block.values.get("title", ""))
+    events: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(lines) and seen < 16:
+        line = lines[i]
+        if not line or i in block.consumed:
+            i += 1
+            continue
+        seen += 1
+        number = _is_number_line(line)
+        if number:
+            from corpus.metadata import normalize_number
+
+            block.put("number", normalize_order_number(number) if "令" in number else normalize_number(number),
+                      "title_block")
+            block.consumed.add(i)
+        elif gov_title and "_title_read" not in block.values and gov_title.startswith(squeeze(line)):
+            i = _consume_title(lines, i, block, gov_title)
+            continue
+        elif "title" not in block.values and seen <= 3 and looks_like_title(line):
+            i = _consume_title(lines, i, block, "")
+            continue
+        elif read_events(line):
+            events.extend(read_events(line))
+            block.consumed.add(i)
+        elif "title" in block.values and is_date_line(line) and "issued" not in block.values:
+            block.put("issued", is_date_line(line), "title_block")
+            block.consumed.add(i)
+        elif "title" in block.values and MONTH_LINE_RE.match(squeeze(line)) and "issued" not in block.values:
+            year, month = MONTH_LINE_RE.match(squeeze(line)).groups()
+            block.put("issued", f"{int(year):04d}-{int(month):02d}", "title_block")
+            block.consumed.add(i)
+        elif "title" in block.values and issuers_in(line) and "issuer" not in block.values:
+            block.put("issuer", "、".join(issuers_in(line)), "title_block")
+            block.consumed.add(i)
+        elif "title" in block.values and _SALUTATION_RE.match(squeeze(line)) and len(line) <= 120:
+            block.consumed.add(i)
+            break
+        elif "title" in block.values or seen > 3:
+            break
+        i += 1
+    block.values.pop("_title_read", None)
+    if events:
+        apply_events(events, block, "".join(lines))
+
+
+def _consume_title(lines: list[str], i: int, block: Block, gov_title: str) -> int:
+    """Take the title starting at line i, joined across wrapped lines; return the next index to read."""
+    parts, last = [lines[i]], i
+    block.consumed.add(i)
+    j = i + 1
+    while j < len(lines) and j - last <= 2:
+        nxt = lines[j]
+        if not nxt:
+            j += 1
+            continue
+        joined = squeeze("".join(parts) + nxt)
+        if gov_title:
+            wrapped = gov_title.startswith(joined)
+        else:
+            wrapped = (not _TITLE_KINDS_RE.search(squeeze(parts[-1])) and looks_like_title(nxt)
+                       and len(squeeze(parts[-1])) >= 8 and _TITLE_KINDS_RE.search(joined) is not None
+                       and not issuers_in(nxt))
+        if not wrapped:
+            break
+        parts.append(nxt)
+        block.consumed.add(j)
+        last = j
+        j += 1
+    title = gov_title and block.values["title"] or _clean_title(" ".join(parts))
+    block.values["title"] = title
+    block.origin.setdefault("title", "title_block")
+    block.values["_title_read"] = True
+    return last + 1
+
+
+def _clean_title(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（(])", "", text)
+
+
+def read_closing(lines: list[str], block: Block) -> None:
+    """The signature (issuer lines over a date line) that closes the body, and what follows it."""
+    start = max(block.consumed, default=-1) + 1
+    for d in range(start + 1, len(lines)):
+        date = is_date_line(lines[d]) if lines[d] else None
+        if not date or d in block.consumed:
+            continue
+        signers, k = [], d - 1
+        while k >= start and (not lines[k] or issuers_in(lines[k])) and d - k <= 6:
+            if lines[k]:
+                signers[:0] = [(k, issuers_in(lines[k]))]
+            k -= 1
+        tail = [x for x in range(d + 1, len(lines)) if lines[x]]
+        if not signers and len(tail) > 2:
+            continue            # a bare date line mid-text is not a closing date
+        block.consumed.add(d)
+        for k, _ in signers:
+            block.consumed.add(k)
+        names = [name for _, found in signers for name in found]
+        block.put("issuer", "、".join(dict.fromkeys(names)), "closing_block")
+        block.put("issued", date, "closing_block")
+        rest = [x for x in tail if x not in block.consumed]
+        if rest and PUBLIC_NOTE_RE.match(squeeze(lines[rest[0]])):
+            block.consumed.add(rest[0])
+            rest = rest[1:]
+        if len(rest) >= 3 and looks_like_title(lines[rest[0]]) and not re.match(r"^附\s*件", lines[rest[0]]):
+            block.annex_starts[rest[0]] = lines[rest[0]]
+        return
+
+
+def read_blocks(lines: list[str]) -> Block:
+    block = Block()
+    read_table(lines, block)
+    read_head(lines, block)
+    read_closing(lines, block)
+    return block
