@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rules.schema import PROFILE_FIELDS, PROVINCES
+from advisor.profile import NUMBER_BOUNDS
 
 _PROVINCES = ["北京", "江西", "广东", "山东", "黑龙江", "贵州", "河南", "安徽", "甘肃", "浙江", "湖南", "河北"]
 
@@ -43,6 +44,7 @@ def synthetic_profile(rng: random.Random, i: int, keep: float = 0.8) -> dict[str
             p[name] = rng.random() < 0.5
         elif spec.kind == "number":
             hi = spec.maximum if spec.maximum is not None else 10 ** rng.randint(1, 6)
+            hi = min(hi, NUMBER_BOUNDS.get(name, hi))  # within the profile's physical bounds
             p[name] = round(rng.uniform(0.1, hi), 1)
     return p
 

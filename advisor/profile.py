@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,14 @@ for _name, _spec in PROFILE_FIELDS.items():
             table.setdefault(zh, v)
         _ALIASES[_name] = table
 
+
+# Physical bounds the contract table leaves open (docs/profile.md): a value past them is a typing
+# slip (a mine of 10^9 ha, a pit 10^6 km from any town), reported like any range error.
+# The largest mine sites of China cover a few thousand hectares; China spans about 5,000 km;
+# 10^10 m³ (10 km³) of waste rock is beyond any single mine.
+NUMBER_BOUNDS: dict[str, float] = {"area_ha": 100_000, "distance_to_city_km": 5_000, "waste_rock_m3": 1e10}
+# Longest text of a str field, in characters (a mine code, a name, an administrative division).
+TEXT_LIMITS: dict[str, int] = {"id": 100, "name": 200, "province": 50, "city": 50, "county": 50}
 
 # name -> (kind, accepted contract values) for the fast path of validate_profile
 _FAST: dict[str, tuple[str, frozenset[str]]] = {
@@ -107,8 +116,9 @@ def _check_number(spec: FieldSpec, value: Any, col: _Collector) -> float | int |
         if not spec.exclusive_minimum and value < spec.minimum:
             col.add(spec.name, f"must be at least {spec.minimum:g}, got {value!r}")
             return None
-    if spec.maximum is not None and value > spec.maximum:
-        col.add(spec.name, f"must be at most {spec.maximum:g}, got {value!r}")
+    maximum = spec.maximum if spec.maximum is not None else NUMBER_BOUNDS.get(spec.name)
+    if maximum is not None and value > maximum:
+        col.add(spec.name, f"must be at most {maximum:g}, got {value!r}")
         return None
     return value
 
@@ -120,6 +130,13 @@ def _check_field(spec: FieldSpec, value: Any, col: _Collector) -> Any:
             col.add(spec.name, f"expected a string, got {type(value).__name__} {value!r}")
             return None
         value = value.strip()
+        limit = TEXT_LIMITS.get(spec.name)
+        if limit is not None and len(value) > limit:
+            col.add(spec.name, f"longer than {limit} characters ({len(value)})")
+            return None
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            col.add(spec.name, "contains control characters (line breaks, tabs)")
+            return None
         if spec.name == "province":
             short = normalize_province(value)
             if short is None:
@@ -137,6 +154,11 @@ def _check_field(spec: FieldSpec, value: Any, col: _Collector) -> Any:
             col.add(spec.name, f"expected a list of {', '.join(spec.values)}, got {type(value).__name__} {value!r}")
             return None
         out: list[str] = []
+        if len(value) > 1 and any(isinstance(v, str) and v.strip().lower() in _NONE for v in value):
+            col.add(spec.name, "无 (none) cannot be combined with other values")
+            return None
+        if len(value) == 1 and isinstance(value[0], str) and value[0].strip().lower() in _NONE:
+            return []  # ["无"] / ["none"]: known to be none, as the form's 无 box sends it
         for i, item in enumerate(value):
             hit = _enum_value(spec, item, col, f"item {i + 1}: ")
             if hit is not None and hit not in out:
@@ -238,6 +260,56 @@ def coerce_text_record(row: dict[str, str | None]) -> dict[str, Any]:
                 num = text
             out[name] = num
     return out
+
+
+# The messages above in Chinese, for the Chinese interface (the API and the CLI keep English and the
+# field names). Each pattern matches one message of this module (or of the advisor's what-if, compare,
+# date and reader checks); ``{1}``… are its groups. ``tests/test_webui_messages.py`` checks that every
+# message this module can produce has a translation.
+_ZH: list[tuple[str, str]] = [
+    (r"item (\d+): (.*)", "第{1}项：{2}"),
+    (r"expected one of (.*), got (\w+) (.*)", "应为以下取值之一：{1}；实际是 {3}"),
+    (r"(.*) is not one of (.*)", "{1} 不是可选取值（可选：{2}）"),
+    (r"expected a number, got (\w+) (.*)", "应为数字，实际是 {2}"),
+    (r"expected a finite number, got (.*)", "应为有限的数字，实际是 {1}"),
+    (r"must be greater than (\S+), got (.*)", "必须大于 {1}，实际是 {2}"),
+    (r"must be at least (\S+), got (.*)", "不得小于 {1}，实际是 {2}"),
+    (r"must be at most (\S+), got (.*)", "不得大于 {1}，实际是 {2}"),
+    (r"expected a string, got (\w+) (.*)", "应为文字，实际是 {2}"),
+    (r"longer than (\d+) characters \((\d+)\)", "过长：最多 {1} 个字符，实际 {2} 个"),
+    (r"contains control characters.*", "含有换行、制表等控制字符"),
+    (r"(.*) is not a provincial-level division of China.*", "{1} 不是中国的省级行政区（可写 江西、江西省 或 Jiangxi）"),
+    (r"must not be empty", "不能为空"),
+    (r"expected a list of (.*), got (\w+) (.*)", "应为列表（可选：{1}），实际是 {3}"),
+    (r"expected true or false, got (\w+) (.*)", "应为“是”或“否”，实际是 {2}"),
+    (r"a mine profile must be a JSON object, got (\w+)", "矿山信息应为 JSON 对象，实际是 {1}"),
+    (r"unknown field '(.*?)' \(did you mean '(.*?)'\?\).*", "未知字段“{1}”（是否指“{2}”？）"),
+    (r"unknown field '(.*?)'.*", "未知字段“{1}”，字段名见矿山信息说明"),
+    (r"missing required field 'id'.*", "缺少必填项：矿山编号"),
+    (r"无 \(none\) cannot be combined with other values", "“无”不能与其他取值同时选择"),
+    (r"a what-if cannot change the mine's id", "情景对比不能改变矿山编号"),
+    (r"name at least one province", "请至少选择一个省份"),
+    (r"(.*) is not a date; write it as YYYY-MM-DD", "{1} 不是日期，请写成 YYYY-MM-DD"),
+    (r"invalid JSON: nested too deeply", "JSON 嵌套过深"),
+    (r"invalid JSON: (.*)", "JSON 格式错误：{1}"),
+]
+_ZH_COMPILED = [(re.compile(pattern, re.S), zh) for pattern, zh in _ZH]
+
+
+def message_zh(message: str, field: str | None = None) -> str:
+    """The Chinese of one error message of this module (the message itself when it has none);
+    with ``field``, its list of allowed codes reads as their Chinese labels."""
+    spec = PROFILE_FIELDS.get(field or "")
+    if spec is not None and spec.values and spec.value_labels_zh:
+        codes = ", ".join(spec.values)
+        message = message.replace(codes, "、".join(spec.value_labels_zh.get(v, v) for v in spec.values))
+    for pattern, zh in _ZH_COMPILED:
+        m = pattern.fullmatch(message)
+        if m:
+            groups = [message_zh(g) if i == 2 and pattern.pattern.startswith("item") else g
+                      for i, g in enumerate(m.groups(), start=1)]
+            return re.sub(r"\{(\d)\}", lambda x: groups[int(x.group(1)) - 1] or "", zh)
+    return message
 
 
 def province_names() -> list[str]:

@@ -2,7 +2,8 @@
 
 The form has one control per ``rules.schema.PROFILE_FIELDS`` entry: a text box
 for strings and numbers, a select for enums and booleans (with "unknown"), a
-group of checkboxes for lists. Reading it back only turns HTML strings into
+group of checkboxes for lists with an explicit 无 (``none``: known to be
+empty, ``[]``) apart from no box ticked (不详: unknown, left out). Reading it back only turns HTML strings into
 JSON types; validation (ranges, vocabularies, unknown fields) is the advisor's,
 so the web and the CLI report the same errors.
 """
@@ -31,14 +32,20 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
 _in_sections = [name for _key, names in SECTIONS for name in names]
 assert sorted(_in_sections) == sorted(PROFILE_FIELDS), "every contract field must appear in exactly one form section"
 
+# A list field's explicit "none" in a query string or form (the 无 box sends ``none``).
+NONE_VALUE = "none"
+NONE_WORDS = {"none", "无", "[]"}
+
 # Parameters of the advice pages that are not profile fields.
-CONTROL_PARAMS = {"vary", "vf", "vv", "provinces", "as_of", "lang", "format", "csrf_token"}
+CONTROL_PARAMS = {"vary", "vf", "vv", "provinces", "as_of", "lang", "format", "csrf_token",
+                  "vf1", "vv1", "vs1", "vf2", "vv2", "vs2", "vf3", "vv3", "vs3"}
 
 
 @dataclass(frozen=True)
 class FormField:
     spec: FieldSpec
     value: Any          # current value: str for text, list for lists, "true"/"false"/"" for bools
+    none: bool = False  # a list field known to be empty (无), as against unknown (不详)
 
 
 def profile_from_params(params: MultiDict) -> dict[str, Any]:
@@ -58,7 +65,9 @@ def profile_from_params(params: MultiDict) -> dict[str, Any]:
         if spec is None:
             profile[name] = values[0] if len(values) == 1 else values
         elif spec.kind == "list":
-            profile[name] = [item for v in values for item in v.split(";") if item.strip()]
+            items = [item.strip() for v in values for item in v.split(";") if item.strip()]
+            # 无 alone is the empty list; with other values it stays, and validation names the clash
+            profile[name] = [] if items and all(i.lower() in NONE_WORDS for i in items) else items
         elif spec.kind == "bool":
             profile[name] = {"true": True, "false": False}.get(values[0].lower(), values[0])
         elif spec.kind == "number":
@@ -84,6 +93,8 @@ def profile_to_params(profile: dict[str, Any]) -> list[tuple[str, str]]:
             pairs.append((name, "true" if value else "false"))
         elif isinstance(value, (list, tuple)):
             pairs.extend((name, str(v)) for v in value)
+            if not value:
+                pairs.append((name, NONE_VALUE))  # known to be none, not unknown
         elif value is not None:
             pairs.append((name, str(value)))
     return pairs
@@ -101,12 +112,14 @@ def form_fields(profile: dict[str, Any]) -> list[tuple[str, list[FormField]]]:
         for name in names:
             spec = PROFILE_FIELDS[name]
             value = profile.get(name)
+            none = False
             if spec.kind == "list":
+                none = isinstance(value, list) and (not value or NONE_VALUE in value)
                 value = list(value or [])
             elif spec.kind == "bool":
                 value = "" if value is None else ("true" if value is True else "false" if value is False else str(value))
             else:
                 value = "" if value is None else str(value)
-            fields.append(FormField(spec, value))
+            fields.append(FormField(spec, value, none))
         sections.append((key, fields))
     return sections

@@ -73,6 +73,16 @@ def value_label(field: str, value: object) -> str:
     return concept_label(text, "en") or text.replace("_", " ")
 
 
+def error_message(message: object, field: str | None = None) -> str:
+    """An error message of the profile checks in the interface language (they are English, as the API keeps them)."""
+    text = str(message)
+    if current_language() != "zh":
+        return text
+    from advisor.profile import message_zh
+
+    return message_zh(text, field)
+
+
 def concept_label(concept_id: str, lang: str | None = None) -> str | None:
     """A concept's preferred label from the ontology, or None when the ontology is not there."""
     from webui.glossary import labels_of
@@ -117,6 +127,10 @@ def init_app(app: Flask) -> None:
     def _language():
         g.lang = _from_request()
 
+    from webui.present import cited_documents
+
+    app.jinja_env.filters["errmsg"] = error_message
+    app.jinja_env.globals["cited_documents"] = cited_documents
     app.jinja_env.globals.update(_=gettext, field_label=field_label, value_label=value_label, pick=pick,
                                  current_language=current_language, concept_label=concept_label)
     app.register_blueprint(bp)

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from rules.schema import PROFILE_FIELDS, PROVINCES
 from webui import batch, charts
-from webui.errors import APIError, detail
+from webui.errors import APIError, detail, wants_json
 from webui.forms import form_fields, profile_from_params, profile_query
 from webui.glossary import field_help
 from webui.i18n import current_language
@@ -67,7 +67,7 @@ def result():
     try:
         advice = current_kb().advisor.advise(profile, as_of=_as_of(), explain=True)
     except _profile_error_class() as exc:
-        if request.args.get("format") == "json":
+        if wants_json():
             raise
         return _form_page(profile, list(exc.details), status=400)
     data = {"profile": profile, "advice": advice}
@@ -83,18 +83,103 @@ def report(fmt: str):
     return reports.download(fmt, current_kb().advisor, profile_from_params(request.args), _as_of())
 
 
+WHAT_IF_ROWS = 3
+
+
+@bp.app_template_global()
+def number_max(name: str) -> float | None:
+    """A number field's upper bound: the contract's, else the profile layer's physical bound."""
+    from advisor.profile import NUMBER_BOUNDS
+
+    spec = PROFILE_FIELDS.get(name)
+    return spec.maximum if spec is not None and spec.maximum is not None else NUMBER_BOUNDS.get(name)
+
+
+@bp.app_template_global()
+def text_limit(name: str) -> int | None:
+    from advisor.profile import TEXT_LIMITS
+
+    return TEXT_LIMITS.get(name)
+
+
+@bp.app_template_global()
+def province_names() -> list[str]:
+    return list(PROVINCES)
+
+
+@bp.app_template_global()
+def province_label(short: str) -> str:
+    entry = PROVINCES.get(short)
+    return entry[1] if entry and current_language() == "en" else short
+
+
+def what_if_rows(args: MultiDict) -> list[dict[str, Any]]:
+    """The what-if form's rows: ``vf<i>`` the field, ``vv<i>`` its new value(s), ``vs<i>`` present once the value
+    control was shown (so an empty list or select means "unknown" rather than "not chosen yet")."""
+    rows = []
+    for i in range(1, WHAT_IF_ROWS + 1):
+        name = (args.get(f"vf{i}") or "").strip()
+        values = [v for v in args.getlist(f"vv{i}")]
+        shown = f"vs{i}" in args or f"vv{i}" in args
+        rows.append({"i": i, "field": name, "values": values, "shown": shown,
+                     "spec": PROFILE_FIELDS.get(name)})
+    return rows
+
+
+def _row_value(row: dict[str, Any]) -> tuple[Any, bool]:
+    """(value for the value control, none ticked) of one row."""
+    spec = row["spec"]
+    if spec is not None and spec.kind == "list":
+        items = [item.strip() for v in row["values"] for item in v.split(";") if item.strip()]
+        return [v for v in items if v != "none"], "none" in items
+    return (row["values"][0] if row["values"] else ""), False
+
+
+def _rows_from_changes(changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows showing changes that came as ``vary=`` or ``vf``/``vv`` parameters (a shared link)."""
+    rows = []
+    for i, (name, value) in enumerate(list(changes.items())[:WHAT_IF_ROWS], start=1):
+        if isinstance(value, list):
+            values = value or ["none"]
+        elif isinstance(value, bool):
+            values = ["true" if value else "false"]
+        else:
+            values = [] if value is None else [str(value)]
+        rows.append({"i": i, "field": name, "values": values, "shown": True, "spec": PROFILE_FIELDS.get(name)})
+    while len(rows) < WHAT_IF_ROWS:
+        rows.append({"i": len(rows) + 1, "field": "", "values": [], "shown": False, "spec": None})
+    return rows
+
+
 @bp.get("/advice/what-if")
 def what_if():
-    """The advice before and after changing fields: ``vary=field=value`` (repeatable)."""
+    """The advice before and after changing fields: rows of controlled inputs (``vf1``/``vv1``…), or
+    ``vary=field=value`` (repeatable) and ``vf``/``vv`` pairs as links may carry them."""
     profile = profile_from_params(request.args)
-    pairs = zip(request.args.getlist("vf"), request.args.getlist("vv"))
-    changes = parse_changes(request.args.getlist("vary") + [f"{f}={v}" for f, v in pairs if f.strip()])
-    if not changes:
-        return render("what_if.html", {"profile": profile, "changes": {}, "result": None},
-                      query=profile_query(profile), fields=PROFILE_FIELDS)
-    result = current_kb().advisor.what_if(profile, changes)
-    return render("what_if.html", {"profile": profile, "changes": changes, "result": result},
-                  query=profile_query(profile), fields=PROFILE_FIELDS)
+    rows = what_if_rows(request.args)
+    items = request.args.getlist("vary") + [f"{f}={v}" for f, v in zip(request.args.getlist("vf"),
+                                                                      request.args.getlist("vv")) if f.strip()]
+    for row in rows:
+        if row["field"] and row["shown"]:
+            values = [v for v in row["values"] if v.strip()] or [""]
+            items.extend(f"{row['field']}={v}" for v in values)
+    data = {"profile": profile, "changes": {}, "result": None, "errors": []}
+    context = {"query": profile_query(profile), "fields": PROFILE_FIELDS, "rows": rows, "row_value": _row_value}
+    if not items:
+        return render("what_if.html", data, **context)
+    try:
+        changes = parse_changes(items)
+        result = current_kb().advisor.what_if(profile, changes)
+    except (_profile_error_class(), APIError) as exc:
+        if wants_json():
+            raise
+        errors = list(exc.details)
+        data["errors"] = errors
+        return render("what_if.html", data, status=400, errors_by_field=_by_field(errors), **context)
+    data.update(changes=changes, result=result)
+    if not any(row["field"] for row in rows):
+        context["rows"] = _rows_from_changes(changes)
+    return render("what_if.html", data, **context)
 
 
 def parse_changes(items: list[str]) -> dict[str, Any]:

@@ -83,3 +83,19 @@ def clause_url(clause_id: str) -> str:
 
 def year_of(date: str | None) -> str:
     return (date or "")[:4]
+
+
+def cited_documents(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The documents an advice item's reasons cite, each once, with its cited clauses' labels in order
+    (the short "based on" line under a direct answer; the full texts stay in the reasons)."""
+    docs: dict[str, dict[str, Any]] = {}
+    for reason in item.get("reasons") or []:
+        for s in reason.get("sources") or []:
+            doc = docs.setdefault(s.get("doc_id") or s.get("doc_title", ""), {
+                "doc_id": s.get("doc_id"), "title": s.get("doc_title"), "number": s.get("doc_number"),
+                "tier": s.get("tier"), "status": s.get("doc_status"), "clauses": []})
+            label = (s.get("clause_label") or "").split(" ")[0]
+            if all(c["clause_id"] != s.get("clause_id") and (not label or c["label"] != label)
+                   for c in doc["clauses"]):
+                doc["clauses"].append({"clause_id": s.get("clause_id"), "label": label})
+    return list(docs.values())

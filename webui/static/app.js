@@ -12,6 +12,31 @@
       e.preventDefault(); q.focus();
     }
   });
+  // What-if: choosing a field swaps in the controlled input for its values (without JavaScript the form
+  // comes back from the server with it).
+  function noneExclusive(root) {
+    root.querySelectorAll("fieldset.checks input[data-none]").forEach(function (none) {
+      var boxes = none.closest("fieldset").querySelectorAll("input[type=checkbox]:not([data-none])");
+      none.addEventListener("change", function () {
+        if (none.checked) { boxes.forEach(function (b) { b.checked = false; }); }
+      });
+      boxes.forEach(function (b) {
+        b.addEventListener("change", function () { if (b.checked) { none.checked = false; } });
+      });
+    });
+  }
+  document.querySelectorAll("select[data-row]").forEach(function (sel) {
+    sel.addEventListener("change", function () {
+      var row = sel.getAttribute("data-row");
+      var box = document.getElementById("value-" + row);
+      var tpl = document.querySelector('#value-templates template[data-field="' + sel.value + '"]');
+      if (!box) { return; }
+      box.innerHTML = tpl ? tpl.innerHTML.split("__ROW__").join(row) : "";
+      noneExclusive(box);
+    });
+  });
+  // A list field's 无 (none) excludes its values, and a value excludes 无 (the server checks the same).
+  noneExclusive(document);
   // Batch upload: show the chosen file's name and size before sending.
   var file = document.getElementById("file");
   if (file) {
