@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from search.places import places_in
 from search.query import QueryError
 
 # filter key -> index field; the facet names in results use the filter keys
 FACET_FIELDS: dict[str, str] = {
     "level": "level", "region": "region", "issuer": "issuer", "year": "year_s",
-    "status": "status", "clause_type": "ctype", "concept": "concepts",
+    "status": "status", "clause_type": "ctype", "concept": "concepts", "tier": "tier",
 }
 FILTER_ALIASES = {"type": "clause_type", "ctype": "clause_type", "concepts": "concept", "province": "region",
                   "year_range": "year"}
@@ -89,7 +90,8 @@ class FacetTable:
         if key == "concept":
             return [text[3:] if text.startswith("mk:") else text]
         if key == "region":
-            return [text, _REGION_SUFFIX_RE.sub("", text)]
+            short = _REGION_SUFFIX_RE.sub("", text)
+            return [text, short, *places_in(short)]      # a province covers its cities and counties
         return [text]
 
     def _codes(self) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:

@@ -24,12 +24,13 @@ from corpus.model import Clause, Document
 from minekb.progress import Progress, null_progress
 from search import whoosh_backend as backend
 from search.analysis import Analysis, doc_number_key
+from search.documents import DOCUMENTS_FILE, clause_label, document_entries
 from search.engine import PHRASES_FILE, phrase_line
 
 INDEX_DIRNAME = "index"
 TERMS_FILE = "terms.json"
 META_FILE = "minekb-index.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: tier, content and label per clause; documents.json
 ENDED_STATUSES = ("repealed", "superseded", "expired")
 
 # BM25F field boosts (query-time multipliers of each field's BM25 score). Why:
@@ -95,6 +96,9 @@ def clause_record(doc: Document, clause: Clause) -> dict[str, Any]:
         "level": doc.level or "unknown",
         "region": doc.region or "CN",
         "status": effective_status(doc, clause),
+        "tier": doc.binding_tier,
+        "content": doc.content or "",
+        "label": clause_label(clause),
         "ctype": clause.type or "background",
         "order": clause.order,
         "dates": {"issued": doc.issued, "in_force_from": doc.in_force_from, "in_force_until": doc.in_force_until},
@@ -116,6 +120,11 @@ def iter_records(documents: dict[str, Document]) -> Iterator[dict[str, Any]]:
                 yield clause_record(doc, clause)
 
 
+def document_table(documents: dict[str, Document]) -> list[dict[str, Any]]:
+    """``documents.json``: each document's metadata and where its clauses and articles are in the index."""
+    return document_entries(documents, lambda d: d.status or "unknown", lambda d: d.binding_tier)
+
+
 def term_snapshot(terms: Iterable[Any]) -> list[dict[str, str]]:
     """Ontology ``Term`` objects (text, concept, kind, lang) as plain dicts."""
     out = []
@@ -133,7 +142,8 @@ def user_words(terms: list[dict[str, str]]) -> list[str]:
 
 
 def write_index(target: Path, records: Iterable[dict[str, Any]], terms: list[dict[str, str]],
-                progress: Progress = null_progress, total: int | None = None) -> int:
+                progress: Progress = null_progress, total: int | None = None,
+                documents: list[dict[str, Any]] | None = None) -> int:
     """Write a fresh index of ``records`` into ``target`` (replaced as a whole). Returns the count."""
     started = time.perf_counter()
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
@@ -159,6 +169,8 @@ def write_index(target: Path, records: Iterable[dict[str, Any]], terms: list[dic
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     (tmp / TERMS_FILE).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+    if documents is not None:
+        (tmp / DOCUMENTS_FILE).write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
     (tmp / META_FILE).write_text(json.dumps({
         "format": FORMAT_VERSION, "clauses": count,
         "build_seconds": round(time.perf_counter() - started, 3),
@@ -180,5 +192,6 @@ def build_index(gen_dir: Path, documents: dict[str, Document], progress: Progres
     progress = progress or null_progress
     total = sum(len(d.clauses) for d in documents.values())
     target = index_dir(gen_dir)
-    write_index(target, iter_records(documents), term_snapshot(concept_terms()), progress, total)
+    write_index(target, iter_records(documents), term_snapshot(concept_terms()), progress, total,
+                document_table(documents))
     return target

@@ -36,8 +36,13 @@ EXPANSION_WEIGHT = 0.6
 LABEL_TIE = 0.3
 # A compound label's words found apart (土石料出售: 土石料 … 出售) weigh PARTS_WEIGHT of the label.
 PARTS_WEIGHT = 0.5
-TEXT_FIELDS = ("text", "heading", "title")
+# Plain words are looked for in the clause, its headings, its document's title and issuer (an issuer's
+# name finds its documents: 环境保护部); a concept's other labels in the clause and its headings.
+TEXT_FIELDS = ("text", "heading", "title", "issuer_text")
 SYNONYM_FIELDS = ("text", "heading")
+# A word that begins labels of one concept only and is no label itself (太阳能 of 太阳能发电, solar of
+# solar power / solar farm) finds that concept too, at EXPANSION_WEIGHT: every label is found from its head.
+HEAD_MIN_SHARE = 0.5       # the head must be at least this share of the label (发 of 发电 is not its head)
 
 # Words that say which kind of clause the user wants. Data, not logic: a cue
 # word maps to the clause types (corpus.model.CLAUSE_TYPES) it implies.
@@ -84,7 +89,8 @@ class Vocabulary:
         self.preferred: set[tuple[str, str]] = set()     # (concept, label): the concept's own name
         for t in terms:
             label = fold(t["text"]).strip()
-            if len(label) < 2 or (label.isascii() and len(label) < 3):
+            acronym = t["text"].strip().isupper() and t["text"].strip().isalpha()   # PV, EOD: a label of its own
+            if len(label) < 2 or (label.isascii() and len(label) < 3 and not acronym):
                 continue
             self.by_label.setdefault(label, set()).add(t["concept"])
             if t.get("kind") == "pref":
@@ -154,6 +160,36 @@ class QueryBuilder:
     def __init__(self, analysis: Analysis, vocabulary: Vocabulary) -> None:
         self.analysis = analysis
         self.vocab = vocabulary
+        self.heads = self._label_heads()
+
+    def _label_heads(self) -> dict[str, str]:
+        """Word → the label it heads, for words that head labels of exactly one concept and are no label."""
+        found: dict[str, tuple[set[str], str]] = {}
+        for label, concepts in self.vocab.by_label.items():
+            words = self.analysis.words(label)
+            if len(words) == 1:
+                words = self.analysis.parts(words[0])
+            if len(words) < 2:
+                continue
+            head = words[0]
+            if head in self.vocab.by_label or head in STOPWORDS or len(head) < HEAD_MIN_SHARE * len(label.replace(" ", "")) \
+                    or len(head) < 2 or (head.isascii() and len(head) < 3) or not label.startswith(head):
+                continue
+            seen, first = found.setdefault(head, (set(), label))
+            seen.update(concepts)
+        return {head: label for head, (concepts, label) in found.items() if len(concepts) == 1}
+
+    def _places(self, label: str) -> Node | None:
+        """A province's cities and counties (江西 → 赣州, 寻乌 …) in text, headings or title, as synonyms."""
+        from search.places import is_province, places_in
+
+        if label.isascii() or not is_province(label):
+            return None
+        names = places_in(label)
+        if not names:
+            return None
+        return Or([Or([self._multi(self.analysis.words(n) or [n], phrase=True, fields=("text", "heading", "title"))
+                       for n in names])], boost=EXPANSION_WEIGHT)
 
     # -- leaves ---------------------------------------------------------------
     def _multi(self, words: list[str], phrase: bool, fields: tuple[str, ...] = TEXT_FIELDS) -> Node:
@@ -189,7 +225,14 @@ class QueryBuilder:
             if len(g) == 1 and g[0] in STOPWORDS and len(groups) > 1:
                 continue
             stub = len(g) == 1 and len(g[0]) == 1 and not g[0].isascii() and has_long
-            (optional if stub else parts).append(self._multi(g, phrase=True))
+            leaf = self._multi(g, phrase=True)
+            if len(g) == 1 and g[0] in self.heads:
+                # 太阳能 → also the concept of 太阳能发电, weighed as a synonym: the word itself ranks first
+                leaf = Or([leaf, Or([self._concept_query(self.heads[g[0]], u, typed=False)], boost=EXPANSION_WEIGHT)])
+            elif len(g) == 1 and (places := self._places(g[0])) is not None:
+                leaf = Or([leaf, places])       # 江西 → also 赣州, 寻乌 …
+                u.marks.update(places_names(g[0]))
+            (optional if stub else parts).append(leaf)
             if not stub:
                 u.marks.add("".join(g))
                 u.words.append("".join(g))
@@ -201,7 +244,7 @@ class QueryBuilder:
             q = AndMaybe(q, Or(optional + [self._multi(words, phrase=True)]))
         return q
 
-    def _concept_query(self, label: str, u: Understood) -> Node:
+    def _concept_query(self, label: str, u: Understood, typed: bool = True) -> Node:
         """A label: the concept tag, or any of the concept's labels in the text.
 
         The labels are alternatives, not separate evidence: the best-matching one counts
@@ -225,20 +268,27 @@ class QueryBuilder:
                 # a label of several words (solar power, 生态+光伏) needs all of them, not their order:
                 # order would cost a phrase check per label and field, and labels are already specific
                 # synonyms are looked for in text and headings; the title only for what was typed
-                typed = other == label
-                q = self._multi(words, phrase=False, fields=TEXT_FIELDS if typed else SYNONYM_FIELDS)
-                if not typed and (concept, other) not in self.vocab.preferred:
+                is_typed = typed and other == label
+                q = self._multi(words, phrase=False, fields=TEXT_FIELDS if is_typed else SYNONYM_FIELDS)
+                if not is_typed and (concept, other) not in self.vocab.preferred:
                     q = Or([q], boost=EXPANSION_WEIGHT)
                 alts.append(q)
                 parts = self.analysis.parts(words[0]) if len(words) == 1 else []
                 if parts:
                     # the label's words apart (土石料出售 → 土石料 … 出售): the same idea phrased around it
-                    weight = PARTS_WEIGHT * (1 if typed or (concept, other) in self.vocab.preferred else EXPANSION_WEIGHT)
+                    weight = PARTS_WEIGHT * (1 if is_typed or (concept, other) in self.vocab.preferred else EXPANSION_WEIGHT)
                     alts.append(Or([self._multi(parts, phrase=False, fields=SYNONYM_FIELDS)], boost=weight))
                 u.marks.add(other)
-                if not typed and other not in u.expanded_terms:
+                if not is_typed and other not in u.expanded_terms:
                     u.expanded_terms.append(other)
-        u.words.append(label)
+        if typed:
+            u.words.append(label)
+        for other in [label, *(lab for c in self.vocab.by_label.get(label, ()) for lab in self.vocab.labels_of.get(c, []))]:
+            places = self._places(other)
+            if places is not None:
+                alts.append(places)
+                u.marks.update(places_names(other))
+                break
         return Or(tags + [Or(alts, tie=LABEL_TIE)])
 
     # -- parser ---------------------------------------------------------------
@@ -397,3 +447,9 @@ def _combine(must: list[Node], optional: list[Node], must_not: list[Node]) -> No
     if must_not:
         q = AndNot(q, must_not[0] if len(must_not) == 1 else Or(must_not))
     return q
+
+
+def places_names(province: str) -> tuple[str, ...]:
+    from search.places import places_in
+
+    return places_in(province)

@@ -14,7 +14,14 @@ multipliers on every match:
   ingested papers, 0.9: not known to be in force, not known to be ended);
 * intent: clauses of a type the query asks for (激励 → incentive) get ×1.6 —
   enough to lead among comparably relevant clauses, not enough to lift a clause
-  that merely is an incentive above one that answers the query much better.
+  that merely is an incentive above one that answers the query much better;
+* tier: binding sources before research for the same match, in the law's order
+  (``TIER_FACTORS``).
+
+A query naming a document (its 文号 or title) also gets the document as a card
+(``documents``), and one asking for an article (土地复垦条例第三条) gets that
+article first (``search.documents``). Without a query, filters browse: every
+clause they allow, in reading order or the order asked for.
 """
 from __future__ import annotations
 
@@ -25,7 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from corpus.model import TIER_RANK
 from search.analysis import Analysis, fold
+from search.documents import DOCUMENTS_FILE, DocumentTable
 from search import whoosh_backend as backend
 from search.engine import VectorEngine
 from search.facets import FacetTable
@@ -39,6 +48,12 @@ MAX_OFFSET = 10_000
 STATUS_FACTORS = {"in_force": 1.0, "unknown": 0.9, "amended": 0.8, "draft": 0.7,
                   "superseded": 0.5, "expired": 0.5, "repealed": 0.5}
 INTENT_FACTOR = 1.6
+# Binding force first (law > regulation > ministry > local > plan > standard), then what never binds:
+# for the same match a ministry document comes before a research paper. Small steps among the binding
+# tiers (a tie-breaker, not a verdict on relevance); research, Party guidance and foreign law lower.
+TIER_FACTORS = {"law": 1.0, "regulation": 0.98, "ministry": 0.96, "local": 0.94, "plan": 0.92, "standard": 0.9,
+                "party": 0.75, "research": 0.7, "foreign": 0.65}
+SORTS = ("relevance", "date", "level")
 
 
 class Searcher:
@@ -66,6 +81,17 @@ class Searcher:
         self.status_factor = np.full(self.engine.n, STATUS_FACTORS["unknown"], np.float32)
         for status, docs in self.facets.values["status"].items():
             self.status_factor[docs] = STATUS_FACTORS.get(status, STATUS_FACTORS["unknown"])
+        self.tier_factor = np.full(self.engine.n, TIER_FACTORS["research"], np.float32)
+        self.tier_rank = np.full(self.engine.n, len(TIER_RANK), np.int16)
+        for tier, docs in self.facets.values.get("tier", {}).items():
+            self.tier_factor[docs] = TIER_FACTORS.get(tier, TIER_FACTORS["research"])
+            self.tier_rank[docs] = TIER_RANK.get(tier, len(TIER_RANK))
+        table = path / DOCUMENTS_FILE
+        self.documents = DocumentTable(json.loads(table.read_text(encoding="utf-8")) if table.exists() else [])
+        self.date_key = np.zeros(self.engine.n, np.int32)   # YYYYMMDD of issue (or entry into force); 0 unknown
+        for e in self.documents.entries:
+            if e.first is not None:
+                self.date_key[e.first:e.first + e.indexed] = _date_key(e.issued or e.in_force_from)
         self._speller: Speller | None = None
 
     @property
@@ -78,11 +104,14 @@ class Searcher:
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, *, limit: int = 10, offset: int = 0,
-               filters: dict[str, Any] | None = None, facets: bool = True) -> dict[str, Any]:
-        """Clauses matching ``query`` best first, in the contract's search-hit shape.
+               filters: dict[str, Any] | None = None, facets: bool = True, sort: str = "relevance") -> dict[str, Any]:
+        """Clauses matching ``query`` best first (or newest, or strongest tier first), in the search-hit shape.
 
-        Raises :class:`QueryError` for a query, limit, offset or filter that cannot be searched.
+        An empty query with filters browses every clause the filters allow.
+        Raises :class:`QueryError` for a query, limit, offset, filter or sort that cannot be searched.
         """
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
         if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
@@ -94,13 +123,31 @@ class Searcher:
                                   "expanded_terms": understood.expanded_terms}
         with self._lock:
             allowed = self.facets.filter_mask(filters)
-            if understood.query is None or (allowed is not None and not allowed.any()):
+            named = [(e, c) for e, c in self.documents.named(query)
+                     if allowed is None or (e.first is not None and allowed[e.first:e.first + e.indexed].any())]
+            result["documents"] = [e.card() for e, _ in named]
+            pinned = None
+            asked = self.documents.asked_article(query) if named else None
+            if asked:
+                # 土地复垦条例第三条: that article first, then what the rest of the query finds
+                pinned = next((e.articles[asked] for e, _ in named if asked in e.articles), None)
+                result["article"] = {"asked": asked, "found": pinned is not None}
+                understood = self.builder.understand(self.documents.without_article(query))
+                result["expanded_terms"] = understood.expanded_terms
+            elif named and named[0][1] == 0:
+                pinned = named[0][0].first      # the 文号 or the exact title: the document's first clause first
+            if pinned is not None and allowed is not None and not allowed[pinned]:
+                pinned = None
+            browse = understood.query is None and allowed is not None and not query.strip()
+            if (understood.query is None and not browse) or (allowed is not None and not allowed.any()):
                 if facets:
                     result["facets"] = self.facets.counts(np.empty(0, np.int64))
                 return result
-            matched, total, hits = self._run(understood, understood.query, allowed, limit, offset)
+            if browse:
+                result["browse"] = True
+            matched, total, hits = self._run(understood, understood.query, allowed, limit, offset, sort, pinned)
             if not total and understood.relaxed is not None:
-                matched, total, hits = self._run(understood, understood.relaxed, allowed, limit, offset)
+                matched, total, hits = self._run(understood, understood.relaxed, allowed, limit, offset, sort, pinned)
                 result["relaxed"] = bool(total)
             result["total"] = total
             result["hits"] = hits
@@ -112,24 +159,40 @@ class Searcher:
                     result["did_you_mean"] = suggestion
         return result
 
-    def _run(self, u: Understood, q, allowed: np.ndarray | None, limit: int, offset: int
-             ) -> tuple[np.ndarray, int, list[dict[str, Any]]]:
-        """(matched doc numbers, total, hits of the page): score everything, rank only the page's head."""
-        found = self.engine.evaluate(q).to_sparse()
-        ids, scores = found.ids, found.scores
-        if allowed is not None:
-            keep = allowed[ids]
-            ids, scores = ids[keep], scores[keep]
-        final = scores * self.status_factor[ids]
+    def _run(self, u: Understood, q, allowed: np.ndarray | None, limit: int, offset: int,
+             sort: str = "relevance", pinned: int | None = None) -> tuple[np.ndarray, int, list[dict[str, Any]]]:
+        """(matched doc numbers, total, hits of the page): score everything, rank only the page's head.
+
+        ``q`` None browses: every allowed clause, score 0. ``pinned`` (an article asked for) comes first.
+        """
+        if q is None:
+            ids = np.flatnonzero(allowed) if allowed is not None else np.arange(self.engine.n)
+            scores = np.zeros(len(ids), np.float32)
+        else:
+            found = self.engine.evaluate(q).to_sparse()
+            ids, scores = found.ids, found.scores
+            if allowed is not None:
+                keep = allowed[ids]
+                ids, scores = ids[keep], scores[keep]
+        if pinned is not None and not np.isin(pinned, ids):
+            at = int(np.searchsorted(ids, pinned))
+            ids, scores = np.insert(ids, at, pinned), np.insert(scores, at, 0.0)
+        final = scores * self.status_factor[ids] * self.tier_factor[ids]
         if u.implied_types and len(ids):
             favoured = self.facets.mask_of("clause_type", sorted(u.implied_types))[ids]
             final = np.where(favoured, final * INTENT_FACTOR, final)
+        lead = (ids == pinned) if pinned is not None else np.zeros(len(ids), bool)
         total = int(len(ids))
         k = offset + limit
         pos = np.arange(total)
-        if total > k:
-            pos = np.argpartition(-final, k - 1)[:k]
-        pos = pos[np.lexsort((ids[pos], -final[pos]))][offset:k]   # best first, ties in reading order
+        if sort == "date":      # newest first, then relevance, then reading order
+            pos = pos[np.lexsort((ids, -final, -self.date_key[ids], ~lead))][offset:k]
+        elif sort == "level":   # strongest tier first (law > regulation > … > research), then relevance
+            pos = pos[np.lexsort((ids, -final, self.tier_rank[ids], ~lead))][offset:k]
+        else:
+            if total > k and not lead.any():
+                pos = np.argpartition(-final, k - 1)[:k]
+            pos = pos[np.lexsort((ids[pos], -final[pos], ~lead[pos]))][offset:k]   # best first, ties in reading order
         hits = [self._hit(self.index.stored(int(ids[p])), float(final[p]), u) for p in pos]
         return ids, total, hits
 
@@ -150,6 +213,9 @@ class Searcher:
             "score": round(float(score), 4),
             "heading": fields.get("heading") or "",
             "status": fields.get("status") or "unknown",
+            "tier": fields.get("tier") or "",
+            "content": fields.get("content") or "",
+            "label": fields.get("label") or "",
             "level": fields.get("level") or "",
             "region": fields.get("region") or "",
             "year": fields.get("year"),
@@ -187,3 +253,11 @@ class Searcher:
             return False
         _, total, _ = self._run(check, check.query, self.facets.filter_mask(filters), 1, 0)
         return total > 0
+
+
+def _date_key(date: str | None) -> int:
+    """2019-12-17 → 20191217, 2019-12 → 20191200, 2019 → 20190000; 0 when unknown."""
+    digits = "".join(ch for ch in str(date or "")[:10] if ch.isdigit())
+    if len(digits) < 4:
+        return 0
+    return int(digits[:8].ljust(8, "0"))

@@ -62,10 +62,12 @@ TERMS = [
 ]
 
 
-def build_small_index(folder: Path):
-    """Index :data:`DOCUMENTS` with :data:`TERMS` into ``folder`` and open a Searcher on it."""
+def build_small_index(folder: Path, documents: dict | None = None, terms: list | None = None):
+    """Index :data:`DOCUMENTS` (or ``documents``) with :data:`TERMS` (or ``terms``) into ``folder``; a Searcher on it."""
     from search import Searcher
-    from search.index import iter_records, write_index
+    from search.index import document_table, iter_records, write_index
 
-    write_index(folder, iter_records(DOCUMENTS), TERMS)
+    documents = DOCUMENTS if documents is None else documents
+    write_index(folder, iter_records(documents), TERMS if terms is None else terms,
+                documents=document_table(documents))
     return Searcher(folder)
