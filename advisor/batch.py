@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator
 from advisor.potential import FACTORS, entropy_weights
 from advisor.profile import ProfileError
 from advisor.readers import InputRecord
+from advisor.service import parse_as_of
 
 
 def error_object(rec: InputRecord | None, exc: ProfileError, index: int) -> dict[str, Any]:
@@ -133,14 +134,22 @@ def _work(chunk: list[InputRecord] | list[tuple]) -> ChunkResult:
     adv, opts, dumps, sep = _WORKER["advisor"], _WORKER["opts"], _WORKER["dumps"], _WORKER["sep"]
     for_json = dumps is None
     encode = adv.dumps if for_json else (lambda a: dumps(a).encode("utf-8"))
-    texts: list[bytes] = []
     errors: list[tuple[int, str]] = []
+    profiles = []
     for n, rec in enumerate(chunk):
         rec.validate()
         if rec.error is not None:
             errors.append((n, json.dumps(error_object(rec, rec.error, rec.index), ensure_ascii=False)))
             continue
-        texts.append(encode(adv.advise(rec.profile, validated=True, for_json=for_json, **opts)))
+        profiles.append(rec.profile)
+    if _WORKER.get("columnar", True):
+        # the rules evaluated over the chunk's columns at once (rules.columnar), then advice per mine
+        evaluations = adv.columnar.evaluate_many(profiles, as_of=parse_as_of(opts["as_of"]),
+                                                 explain=opts["explain"])
+        texts = [encode(adv.advise(p, validated=True, for_json=for_json, evaluation=ev, **opts))
+                 for p, ev in zip(profiles, evaluations)]
+    else:
+        texts = [encode(adv.advise(p, validated=True, for_json=for_json, **opts)) for p in profiles]
     payload = sep.join(texts)
     spool_dir = _WORKER.get("spool")
     if spool_dir and payload:
@@ -161,8 +170,9 @@ class ParallelBatch:
 
     def __init__(self, advisor, *, dumps: Callable[[dict], str] | None, workers: int | None = None,
                  chunk_size: int = 250, as_of: Any = None, explain: bool = False,
-                 weights: dict[str, float] | None = None, sep: bytes = b"\n") -> None:
+                 weights: dict[str, float] | None = None, sep: bytes = b"\n", columnar: bool = True) -> None:
         self.advisor = advisor
+        self.columnar = columnar  # rules evaluated per chunk by columns (False: the per-mine reference path)
         self.dumps = dumps
         self.sep = sep  # between two records' texts in a chunk's payload (never inside one: compact JSON, CSV rows)
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
@@ -181,7 +191,8 @@ class ParallelBatch:
 
     def run_chunks(self, records: Iterable[InputRecord]) -> Iterator[tuple[list[InputRecord], ChunkResult]]:
         """Yield (the chunk's records, its ``ChunkResult``) in input order."""
-        _WORKER.update(advisor=self.advisor, opts=self.opts, dumps=self.dumps, sep=self.sep, spool=None)
+        _WORKER.update(advisor=self.advisor, opts=self.opts, dumps=self.dumps, sep=self.sep, spool=None,
+                       columnar=self.columnar)
         if self.workers <= 1 or "fork" not in mp.get_all_start_methods():
             for chunk in self._chunks(records):
                 yield chunk, _work(chunk)

@@ -113,15 +113,16 @@ def cmd_advise(args: argparse.Namespace) -> int:
     from advisor.service import parse_as_of
     from minekb.progress import TerminalProgress
 
-    fmt = "csv" if args.csv else "jsonl" if args.jsonl else "json"
+    fmt = "csv" if args.csv else "compact" if args.compact else "jsonl" if args.jsonl else "json"
+    whole = bool(args.text or args.vary or args.compare_provinces or args.weights == "entropy")
     try:
         as_of = parse_as_of(args.as_of)
-        records = list(iter_records(args.file, args.input_format))
+        records, total = _open_records(args.file, args.input_format, whole)
     except InputFileError as exc:
         raise CLIError(str(exc)) from None
     except ProfileError as exc:
         raise CLIError(str(exc)) from None
-    single = len(records) == 1 and records[0].where == "record 1"
+    single = isinstance(records, list) and len(records) == 1 and records[0].where == "record 1"
     vary = _parse_vary(args.vary or [])
     provinces = [p.strip() for p in (args.compare_provinces or "").replace("，", ",").split(",") if p.strip()]
     adv = _open_advisor()
@@ -165,7 +166,11 @@ def cmd_advise(args: argparse.Namespace) -> int:
         for r in records:
             r.validate()
         weights = _resolve_weights(adv, records, "entropy")
-    workers = args.workers if args.workers else (2 if len(records) >= PARALLEL_FROM else 1)
+    workers = args.workers if args.workers else (2 if total >= PARALLEL_FROM else 1)
+    if fmt == "compact":
+        from advisor.compact import compact_view, table_line
+
+        adv = compact_view(adv)
     if workers > 1:
         import gc
 
@@ -174,9 +179,8 @@ def cmd_advise(args: argparse.Namespace) -> int:
         gc.freeze()           # … and its objects stay shared: the collector never touches (copies) them
     sep = b",\n" if fmt == "json" else b"\n"
     batch = ParallelBatch(adv, dumps=_dumps_for(fmt, indent=single), workers=workers, as_of=as_of,
-                          explain=args.explain, weights=weights, sep=sep)
+                          explain=args.explain, weights=weights, sep=sep, columnar=not args.per_mine)
     progress = TerminalProgress()
-    total = len(records)
     first = True
 
     def write(data: bytes) -> None:
@@ -187,6 +191,8 @@ def cmd_advise(args: argparse.Namespace) -> int:
 
     if fmt == "csv":
         write((",".join(CSV_COLUMNS) + "\n").encode())
+    elif fmt == "compact":
+        write(table_line(adv) + b"\n")
     elif fmt == "json" and not single:
         write(b"[")
     done = 0
@@ -206,7 +212,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
             first = False
         done += res.size
         if total > 1:
-            progress("advise", done, total, chunk[-1].where)
+            progress("advise", done, max(total, done), chunk[-1].where)
     if fmt == "json" and not single:
         write(b"\n]\n")
     if raw is not None:
@@ -215,6 +221,20 @@ def cmd_advise(args: argparse.Namespace) -> int:
     if bad:
         print(f"minekb: advise: {bad} of {total} record(s) were bad and not advised", file=sys.stderr)
     return 1 if bad else 0
+
+
+def _open_records(path: str, fmt: str | None, whole: bool):
+    """(records, how many) — a CSV or JSON Lines batch is streamed from disk (bounded memory, any size)
+    unless the command needs every record at once; a JSON document is read whole."""
+    from advisor.readers import iter_records
+    from advisor.stream import count_records, stream_records
+
+    kind = fmt or (Path(path).suffix.lower().lstrip(".") if Path(path).suffix.lower() in (".csv", ".jsonl") else None)
+    if whole or kind not in ("csv", "jsonl"):
+        records = list(iter_records(path, fmt))
+        return records, len(records)
+    total = count_records(path) - (1 if kind == "csv" else 0)
+    return stream_records(path, fmt), total
 
 
 def _write(out, results: list[dict], fmt: str, single: bool) -> None:
@@ -287,6 +307,9 @@ def register(subparsers) -> None:
     out.add_argument("--json", action="store_true", help="print one advice object, or a JSON array for a batch (default)")
     out.add_argument("--jsonl", action="store_true", help="print one advice object per line")
     out.add_argument("--csv", action="store_true", help="print a flat CSV summary, one row per mine")
+    out.add_argument("--compact", action="store_true",
+                     help="JSON Lines for big batches: sources as clause ids, and on the first line the shared "
+                          "table of the cited clauses ({\"clauses\": {id: SOURCE}}); see docs/advisor.md")
     out.add_argument("--text", action="store_true",
                      help="print readable Chinese text: each conclusion with its reasons and cited clauses")
     p.add_argument("--as-of", metavar="DATE", help="apply only the rules in force on DATE (YYYY-MM-DD; default today)")
@@ -302,6 +325,8 @@ def register(subparsers) -> None:
                    help="read FILE as this format (default: by extension, then by content)")
     p.add_argument("--workers", type=int, metavar="N",
                    help=f"worker processes for a batch (default: 2 from {PARALLEL_FROM} records, else 1)")
+    p.add_argument("--per-mine", action="store_true",
+                   help="evaluate the rules mine by mine (the reference path) instead of by columns per chunk")
     p.set_defaults(func=cmd_advise)
 
     r = subparsers.add_parser(

@@ -173,15 +173,17 @@ class Advisor(LegalAdvice):
 
     def advise(self, profile: dict[str, Any], *, as_of: Any = None, explain: bool = False,
                weights: dict[str, float] | None = None, validated: bool = False,
-               for_json: bool = False) -> dict[str, Any]:
+               for_json: bool = False, evaluation: Any = None) -> dict[str, Any]:
         """The contract's advice object for one profile (raises ``ProfileError`` on bad input).
 
         ``for_json=True`` is for output through ``self.dumps`` only: the cited
         clause lists are then pre-serialized JSON fragments, not lists, and
-        reason objects are shared between mines.
+        reason objects are shared between mines. ``evaluation`` is the rules' ``Evaluation`` of this
+        profile when the caller already has it (the columnar batch path, ``rules.columnar``).
         """
         p = profile if validated else validate_profile(profile)
-        ev = self.ruleset.evaluate(p, as_of=parse_as_of(as_of), explain=explain)
+        ev = evaluation if evaluation is not None else self.ruleset.evaluate(p, as_of=parse_as_of(as_of),
+                                                                             explain=explain)
         reference = getattr(ev, "reference_rules", frozenset())
         w = weights or self.weights
         pot = self.potential.evaluate(p, w, "entropy" if weights else self.weights_method)
@@ -340,6 +342,16 @@ class Advisor(LegalAdvice):
                 "pending": [{"rule": pd.rule_id, "unknown_fields": list(pd.unknown_fields)} for pd in ev.pending],
             }
         return advice
+
+    @property
+    def columnar(self) -> Any:
+        """The rule set's columnar evaluator (``rules.columnar``), built on first use."""
+        col = self.__dict__.get("_columnar")
+        if col is None:
+            from rules.columnar import ColumnarEvaluator
+
+            col = self.__dict__["_columnar"] = ColumnarEvaluator(self.ruleset)
+        return col
 
     # -- many mines, what-if, provinces (thin wrappers; logic in batch.py / whatif.py) --
     def advise_many(self, records: Iterable[Any], *, as_of: Any = None, explain: bool = False,

@@ -209,16 +209,25 @@ class RuleSet(Precedence):
             elif value is None:
                 wait((rule, False))
 
+        return self.finish(profile, on, plan.reference, facts, fired, unknown, pending_producers, explain)
+
+    def finish(self, profile: dict, on: date, reference: frozenset, facts: dict, fired: list[Rule],
+               unknown: list[tuple[Rule, bool]], pending_producers: dict[str, bool],
+               explain: bool = False) -> Evaluation:
+        """From the rules' values for one mine to its ``Evaluation``: conclusions, precedence, pending.
+
+        Shared by ``evaluate`` and the columnar batch path (``rules.columnar``), which computes
+        ``fired`` / ``unknown`` / ``facts`` for a whole batch at once and calls this per mine."""
         conclusions: list[Conclusion] = []
         if fired:
             frozen = _frozen(profile)
             for rule in fired:
                 conclusions.extend(self._conclusions(rule, frozen, profile, facts))
-        kept, removed = self._precedence_apply(fired, conclusions, plan.reference)
+        kept, removed = self._precedence_apply(fired, conclusions, reference)
         pending = self._pending_all(unknown, profile, facts, pending_producers) if unknown else []
-        not_fired = self._why_not(on, province, profile, facts) if explain else []
+        not_fired = self._why_not(on, profile.get("province"), profile, facts) if explain else []
         known_facts = {k: v for k, v in facts.items() if v is not None}
-        return Evaluation(kept, removed, pending, not_fired, known_facts, on, plan.reference)
+        return Evaluation(kept, removed, pending, not_fired, known_facts, on, reference)
 
     # -- explanations -----------------------------------------------------------
     def _conclusions(self, rule: Rule, frozen: dict, profile: dict, facts: dict) -> tuple[Conclusion, ...]:
