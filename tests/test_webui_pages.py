@@ -173,7 +173,8 @@ def test_province_comparison_shows_the_provinces_side_by_side(client):
     query = profile_query(XUNWU_CASE, [("provinces", "江西"), ("provinces", "北京")])
     html = client.get("/advice/compare?" + query).get_data(as_text=True)
     assert '<table class="data compare">' in html
-    assert "<th scope=\"col\">江西</th>" in html and "<th scope=\"col\">北京</th>" in html
+    heads = re.findall(r'<th scope="col"><a href="/advice/result\?([^"]+)">([^<]+)</a>', html)
+    assert [name for _q, name in heads] == ["江西", "北京"]  # each column links to that province's advice
 
 
 def test_concept_page_shows_labels_definition_hierarchy_and_rules(client, kb):

@@ -74,16 +74,28 @@ def advise_upload(advisor: Any, filename: str, data: bytes, max_records: int) ->
     from advisor.readers import InputFileError, iter_records
 
     name = PurePath(filename).name or "upload"
-    text = decode(data, name)
+    read_as = PurePath(name)
+    if read_as.suffix.lower() == ".xlsx" or data[:4] == b"PK\x03\x04":  # a workbook: its first sheet, as CSV
+        from webui.spreadsheet import SpreadsheetError, xlsx_to_csv
+
+        try:
+            text = xlsx_to_csv(data, max_records)
+        except SpreadsheetError as exc:
+            if str(exc).startswith("more than"):
+                raise _too_many(name, max_records) from None
+            raise APIError(400, f"{name}: {exc}", [detail(str(exc), "file")]) from None
+        read_as = read_as.with_suffix(".csv")
+    else:
+        text = decode(data, name)
     try:
         records = []
-        for record in iter_records(PurePath(name), text=text):
+        for record in iter_records(read_as, text=text):
             records.append(record)
             if len(records) > max_records:
-                raise APIError(413, f"{name}: more than {max_records} mine profiles in one upload; split the file",
-                               [detail(f"limit is {max_records} records", "file")])
+                raise _too_many(name, max_records)
     except InputFileError as exc:
-        raise APIError(400, str(exc), [detail(str(exc), "file")]) from None
+        message = str(exc).replace(str(read_as), name)
+        raise APIError(400, message, [detail(message, "file")]) from None
     check_records(records)
     rows = []
     for record, result in zip(records, advisor.advise_many(records)):
@@ -95,6 +107,11 @@ def advise_upload(advisor: Any, filename: str, data: bytes, max_records: int) ->
                       profile_query=profile_query(record.profile or {}))
         rows.append(row)
     return Outcome(name, rows)
+
+
+def _too_many(name: str, max_records: int) -> APIError:
+    return APIError(413, f"{name}: more than {max_records} mine profiles in one upload; split the file",
+                    [detail(f"limit is {max_records} records", "file")])
 
 
 def summary_rows(outcome: Outcome) -> list[dict[str, str]]:

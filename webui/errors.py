@@ -68,6 +68,7 @@ def _prefers_html() -> bool:
 
 
 def respond_error(status: int, message: str, details: list[dict[str, Any]] | None = None):
+    """JSON (English messages, field names as the API names them) or an HTML page in the user's language."""
     if wants_json():
         response = jsonify(error_body(message, details))
         response.status_code = status
@@ -75,6 +76,71 @@ def respond_error(status: int, message: str, details: list[dict[str, Any]] | Non
     body = render_template("error.html", status=status, message=message,
                            details=[_normal_detail(d) for d in (details or [])])
     return body, status
+
+
+# The web UI's own error messages in Chinese (the profile checks' messages are translated by
+# ``advisor.profile.message_zh``): pattern of the English message -> Chinese, ``{1}``… its groups.
+_ZH: list[tuple[str, str]] = [
+    (r"no page or resource at (.*)", "没有这个页面或资源：{1}"),
+    (r"(\w+) is not allowed on (.*)", "{2} 不接受 {1} 请求"),
+    (r"request body larger than the limit of (\d+) bytes", "请求内容超过 {1} 字节的上限"),
+    (r"(.*) bytes, limit (\d+) \(MAX_CONTENT_LENGTH\)", "{1} 字节，上限 {2} 字节"),
+    (r"a form field is larger than (\d+) bytes or the form has more than (\d+) parts",
+     "表单中有一项超过 {1} 字节，或表单超过 {2} 项"),
+    (r"more than (\d+) parameters in the (.*)", "参数超过 {1} 个"),
+    (r"the query string is longer than the limit of (\d+) bytes", "网址参数超过 {1} 字节的上限"),
+    (r"a value is longer than the limit of (\d+) characters", "有一项内容超过 {1} 个字符的上限"),
+    (r"(\d+) characters, limit (\d+) \((\w+)\)", "{1} 个字符，上限 {2} 个"),
+    (r"(\d+) parameters, limit (\d+) \((\w+)\)", "{1} 个参数，上限 {2} 个"),
+    (r"choose a CSV, JSON or JSON Lines file of mine profiles", "请选择矿山清单文件（CSV、XLSX、JSON 或 JSON Lines）"),
+    (r"no file uploaded", "没有上传文件"),
+    (r"(.*): not UTF-8 or GB18030 text", "{1}：不是 UTF-8 或 GB18030 编码的文本"),
+    (r"cannot decode the file", "无法读取文件的编码"),
+    (r"(.*): more than (\d+) mine profiles in one upload; split the file", "{1}：一次最多上传 {2} 座矿山，请拆分文件"),
+    (r"limit is (\d+) records", "上限 {1} 条记录"),
+    (r"(.*): not a readable XLSX workbook.*", "{1}：无法读取的 XLSX 工作簿"),
+    (r"(.*): the file is empty.*", "{1}：文件是空的"),
+    (r"(.*): no CSV header.*", "{1}：缺少表头；第一行须写明各列字段（如 矿山编号、省级行政区）"),
+    (r"(.*): the CSV header has no 'id' column.*", "{1}：表头中没有“矿山编号”（id）列，它是必填项"),
+    (r"(.*): invalid CSV at line (\d+): (.*)", "{1}：第 {2} 行不是有效的 CSV：{3}"),
+    (r"(.*): invalid JSON at line (\d+), column (\d+): (.*)", "{1}：第 {2} 行第 {3} 列不是有效的 JSON：{4}"),
+    (r"(.*): the JSON array is empty.*", "{1}：JSON 数组是空的，至少需要一座矿山"),
+    (r"(.*): expected a JSON object or an array of objects, got (\w+)", "{1}：应为 JSON 对象或对象数组"),
+    (r"the form has expired or did not come from this site; reload the page and send it again",
+     "表单已过期或并非来自本站，请刷新页面后重新提交"),
+    (r"missing or wrong CSRF token", "缺少或错误的表单校验码"),
+    (r"as_of must be a date \(YYYY-MM-DD\)", "as_of 须为日期（YYYY-MM-DD）"),
+    (r"not a date: (.*)", "不是日期：{1}"),
+    (r"each change must read field=value", "每项改变须写成 字段=取值"),
+    (r"not field=value: (.*)", "不是 字段=取值 的形式：{1}"),
+    (r"unknown (document|clause|concept|rule) id", "没有这个编号"),
+    (r"unknown province", "不是省级行政区"),
+    (r"internal error; the server log has the details", "服务器内部错误，详情已记入服务器日志"),
+    (r"bad request", "请求有误"),
+    (r"not found", "未找到"),
+    (r"request too large", "请求内容过大"),
+    (r"invalid mine profile", "矿山信息有误"),
+]
+
+
+def message_zh(message: str, field: str | None = None) -> str:
+    """The Chinese of an error message of the web UI or the profile checks (the message itself if none)."""
+    import re
+
+    from advisor.profile import message_zh as profile_zh
+
+    for pattern, zh in _ZH:
+        m = re.fullmatch(pattern, message, re.S)
+        if m:
+            return re.sub(r"\{(\d)\}", lambda x: m.group(int(x.group(1))) or "", zh)
+    if "; " in message and ("record " in message or "input" in message):  # a ProfileError's summary
+        return "；".join(message_zh(part, field) for part in message.split("; "))
+    summary = re.fullmatch(r"(?:record (.*?)|input)(?:, field '(.*?)')?: (.*)", message, re.S)
+    if summary:
+        where = f"记录 {summary.group(1)}" if summary.group(1) else "输入"
+        fld = summary.group(2)
+        return f"{where}{('，字段 ' + fld) if fld else ''}：{profile_zh(summary.group(3), fld)}"
+    return profile_zh(message, field)
 
 
 _HTTP_MESSAGES = {

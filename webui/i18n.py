@@ -78,9 +78,22 @@ def error_message(message: object, field: str | None = None) -> str:
     text = str(message)
     if current_language() != "zh":
         return text
-    from advisor.profile import message_zh
+    from webui.errors import message_zh
 
     return message_zh(text, field)
+
+
+def record_label(where: object) -> str:
+    """Where a record sits in an input file (``line 3 (id X)``, ``index 2``, ``record 1``) in the interface language."""
+    import re
+
+    text = "" if where is None else str(where)
+    if current_language() != "zh":
+        return text
+    text = re.sub(r"^line (\d+)", r"第 \1 行", text)
+    text = re.sub(r"^index (\d+)", lambda m: f"第 {int(m.group(1)) + 1} 项", text)
+    text = re.sub(r"^record (\d+)", r"第 \1 条", text)
+    return text.replace("(id ", "（编号 ").replace(")", "）") if "（编号" in text or "(id " in text else text
 
 
 def concept_label(concept_id: str, lang: str | None = None) -> str | None:
@@ -130,6 +143,7 @@ def init_app(app: Flask) -> None:
     from webui.present import cited_documents
 
     app.jinja_env.filters["errmsg"] = error_message
+    app.jinja_env.filters["record"] = record_label
     app.jinja_env.globals["cited_documents"] = cited_documents
     app.jinja_env.globals.update(_=gettext, field_label=field_label, value_label=value_label, pick=pick,
                                  current_language=current_language, concept_label=concept_label)

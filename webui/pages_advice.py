@@ -197,14 +197,62 @@ def parse_changes(items: list[str]) -> dict[str, Any]:
     return changes
 
 
+def provinces_with_rules() -> dict[str, int]:
+    """Province short name -> how many rules of its own the rule base holds (only provinces that have some)."""
+    counts: dict[str, int] = {}
+    for rule in current_kb().ruleset.rules:
+        for region in rule.region:
+            counts[region] = counts.get(region, 0) + 1
+    return counts
+
+
 @bp.get("/advice/compare")
 def compare():
-    """The same mine under each chosen province's rules, side by side."""
+    """The same mine under each chosen province's rules, side by side; each cell links to that province's
+    advice at the item, where its reasons are."""
     profile = profile_from_params(request.args)
-    provinces = [p for p in request.args.getlist("provinces") if p.strip()]
-    result = current_kb().advisor.compare_provinces(profile, provinces) if provinces else None
-    return render("compare.html", {"profile": profile, "provinces": provinces, "result": result},
-                  query=profile_query(profile), all_provinces=list(PROVINCES))
+    chosen = [p for p in request.args.getlist("provinces") if p.strip()]
+    own = profile.get("province") if isinstance(profile.get("province"), str) else None
+    from rules.schema import normalize_province
+
+    own = normalize_province(own) if own else None
+    preselected = chosen or ([own] if own else [])
+    try:
+        result = current_kb().advisor.compare_provinces(profile, chosen) if chosen else None
+    except _profile_error_class() as exc:
+        if wants_json():
+            raise
+        return render("compare.html", {"profile": profile, "provinces": chosen, "result": None,
+                                       "errors": list(exc.details)}, status=400, query=profile_query(profile),
+                      all_provinces=list(PROVINCES), with_rules=provinces_with_rules(), preselected=preselected,
+                      own=own, links={})
+    links = {}
+    if result:
+        for p in result["provinces"]:
+            links[p] = profile_query({**profile, "province": p})
+    return render("compare.html", {"profile": profile, "provinces": chosen, "result": result, "errors": []},
+                  query=profile_query(profile), all_provinces=list(PROVINCES), with_rules=provinces_with_rules(),
+                  preselected=preselected, own=own, links=links)
+
+
+@bp.get("/advice/batch/template.<fmt>")
+def batch_template(fmt: str):
+    """The inventory template to fill in: CSV or XLSX, column titles in Chinese (``?headers=zh``, the default)
+    or English (``headers=en``); the upload accepts both, and the field names."""
+    from flask import Response
+
+    from webui import spreadsheet
+
+    lang = request.args.get("headers", "zh")
+    if lang not in spreadsheet.HEADERS or fmt not in ("csv", "xlsx"):
+        raise APIError(404, f"no template {fmt!r} with headers {lang!r}",
+                       [detail("use template.csv or template.xlsx with headers=zh or headers=en", "format")])
+    if fmt == "csv":
+        response = Response(spreadsheet.template_csv(lang), mimetype="text/csv")
+    else:
+        response = Response(spreadsheet.template_xlsx(lang), mimetype=spreadsheet.XLSX_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="minekb-mines-template-{lang}.{fmt}"'
+    return response
 
 
 @bp.route("/advice/batch", methods=["GET", "POST"])
@@ -213,11 +261,17 @@ def batch_upload():
         return render("batch.html", {"results": None})
     check_csrf()
     upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise APIError(400, "choose a CSV, JSON or JSON Lines file of mine profiles",
-                       [detail("no file uploaded", "file")])
-    outcome = batch.advise_upload(current_kb().advisor, upload.filename, upload.read(),
-                                  current_app.config["MAX_BATCH_RECORDS"])
+    try:
+        if upload is None or not upload.filename:
+            raise APIError(400, "choose a CSV, JSON or JSON Lines file of mine profiles",
+                           [detail("no file uploaded", "file")])
+        outcome = batch.advise_upload(current_kb().advisor, upload.filename, upload.read(),
+                                      current_app.config["MAX_BATCH_RECORDS"])
+    except APIError as exc:
+        if wants_json():
+            raise
+        return render("batch.html", {"results": None, "error": exc.message, "details": exc.details},
+                      status=exc.status)
     wanted = request.form.get("format", "html")
     if wanted in batch.DOWNLOADS:
         return batch.download(outcome, wanted)
