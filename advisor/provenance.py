@@ -17,6 +17,15 @@ class UnresolvedSourceError(LookupError):
     """A rule or an advisor datum cites a clause id missing from the knowledge base."""
 
 
+def official_source(doc: Any) -> str:
+    """The official document a digest restates, as a reader would look it up: 《title》（文号，issuer，date）."""
+    title = doc.title.strip()
+    if not title.startswith("《"):
+        title = f"《{title}》"
+    details = [x for x in (doc.number, doc.issuer, doc.issued) if x]
+    return title + (f"（{'，'.join(details)}）" if details else "")
+
+
 class SourceResolver:
     """clause id -> the contract's SOURCE object, cached."""
 
@@ -57,6 +66,16 @@ class SourceResolver:
         content = getattr(doc, "content", None)
         if content:
             hit["official_text"] = content == "official"
+            hit["content"] = content
+        if content and content != "official":
+            # the clause text is the project's restatement: every view says so, naming the document it restates
+            official = "官方原文" if hit["binding"] else "原文"
+            hit["official_source"] = official_source(doc)
+            hit["text_label_zh"] = f"本库转述，非{official}" if content == "digest" else f"仅有标题，非{official}"
+            hit["text_label_en"] = "minekb's digest, not the original text" if content == "digest" \
+                else "title only, not the original text"
+            hit["text_note_zh"] = f"{hit['text_label_zh']}；{official}：{hit['official_source']}"
+            hit["text_note_en"] = f"{hit['text_label_en']}; the original: {hit['official_source']}"
         self._one[clause_id] = hit
         return hit
 

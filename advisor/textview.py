@@ -2,7 +2,9 @@
 
 The same data as the JSON advice, laid out for an official reading it: each
 conclusion with its score or label, one line of reason, and the clauses it
-rests on (document, 文号, clause id), unverified sources marked.
+rests on (document, 文号, clause id), unverified sources marked, and a clause
+whose text is the project's digest (转述) rather than the official text says so;
+the end of the text names the official documents those digests restate.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ def _cite(source: dict[str, Any]) -> str:
     tier = f"［{TIER_ZH[source['tier']]}］" if source.get("tier") in TIER_ZH else ""
     flag = "（待核实）" if source.get("verified") is False else ""
     lapsed = "（已过期限，仅作参考）" if source.get("doc_status") == "expired" else ""
-    return f"{tier}{source['doc_title']}{number}{label} [{source['clause_id']}]{flag}{lapsed}"
+    digest = f"（{source['text_label_zh']}）" if source.get("text_label_zh") else ""
+    return f"{tier}{source['doc_title']}{number}{label} [{source['clause_id']}]{digest}{flag}{lapsed}"
 
 
 def _marks(item: dict[str, Any]) -> str:
@@ -103,4 +106,27 @@ def render_text(advice: dict[str, Any]) -> str:
     if unknowns:
         out += ["", "待补充信息（补充后建议可能变化）："]
         out += [f"  {u['field']}：{u['effect_zh']}" for u in unknowns]
+    digests = digest_sources(advice)
+    if digests:
+        out += ["", "说明：标为“本库转述”的依据条款是本库对文件要点的转述，不是原文；“第N条”是原文条号，"
+                    "“要点N”是本库的要点序号，不是原文条号。原文见："]
+        out += [f"  {s}" for s in digests]
     return "\n".join(out) + "\n"
+
+
+def digest_sources(advice: dict[str, Any]) -> list[str]:
+    """The official documents (《title》（文号，issuer，date）) of every digest the advice cites, in order of first citation."""
+    seen: dict[str, None] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "clause_id" in node and node.get("official_source"):
+                seen.setdefault(node["official_source"], None)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(advice)
+    return list(seen)

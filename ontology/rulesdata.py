@@ -20,6 +20,7 @@ from typing import Any, Callable
 import pyoxigraph as ox
 import yaml
 
+from rules.anchors import source_ids
 from ontology import namespaces as ns
 
 RULE = ns.ID + "rule/"
@@ -109,7 +110,7 @@ def rule_quads(rules_dir: Path, concept_of: Callable[[str, str], str | None], kn
                         quads.append(Q(r, M(prop), M(cid)))
                     elif isinstance(cid, str):
                         problems.append(f"{path.name}: rule {rule['id']}: {key} names unknown concept {cid!r}")
-            for src in _as_list(rule.get("sources")):
+            for src in source_ids(rule.get("sources")):
                 if isinstance(src, str) and src in clause_ids:
                     quads.append(Q(r, N(ns.PROV + "wasDerivedFrom"), N(ns.clause_iri(src))))
                 elif isinstance(src, str):

@@ -1,7 +1,11 @@
 """``minekb rules check``: everything that can be wrong with a rule set, found before a user sees it.
 
 Four kinds of problem: load errors (syntax, unknown fields or enum values,
-type mismatches, unresolved sources and concepts — from ``rules.loader``);
+type mismatches, unresolved sources and concepts — from ``rules.loader``) and
+sources whose clause no longer contains the rule's anchor (``rules.anchors``:
+the text behind a clause id changed, e.g. the official text superseded the
+digest — the report names the rules to re-point; a source without an anchor
+is a warning);
 **conflicts**, pairs of rules that can fire for the same mine with different
 values of a single-valued conclusion and no precedence between them; and the
 failures of the test cases written beside the rules.
@@ -22,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from minekb.progress import Progress, null_progress
+from rules.anchors import check_anchors
 from rules.cases import run_case
 from rules.engine import RuleSet
 from rules.loader import load_rules_and_problems
@@ -70,18 +75,29 @@ class CheckReport:
     gate_problems: list[str] = field(default_factory=list)  # the legal gate table (rules/legal_gate.yaml)
     gate_cells: int = 0
     gated_pairs: int = 0     # rule × forbidding cell pairs the gate overrides for some mines (information)
+    anchor_problems: list[str] = field(default_factory=list)   # a cited clause no longer holds its anchor (errors)
+    repoint: list[str] = field(default_factory=list)           # the rules those problems concern, to re-point
+    unanchored: list[str] = field(default_factory=list)        # sources cited without an anchor (warnings)
 
     @property
     def ok(self) -> bool:
-        return not (self.load_problems or self.conflicts or self.test_failures or self.never_fire or self.gate_problems)
+        return not (self.load_problems or self.conflicts or self.test_failures or self.never_fire or self.gate_problems
+                    or self.anchor_problems)
 
     def lines(self) -> list[str]:
-        return [*self.load_problems, *self.gate_problems, *self.never_fire, *(c.describe() for c in self.conflicts),
-                *self.test_failures]
+        repoint = ([f"rules to re-point (their cited clause no longer says what they encode): {', '.join(self.repoint)}"]
+                   if self.repoint else [])
+        return [*self.load_problems, *self.anchor_problems, *repoint, *self.gate_problems, *self.never_fire,
+                *(c.describe() for c in self.conflicts), *self.test_failures]
+
+    def warnings(self) -> list[str]:
+        return [f"warning: {w}" for w in self.unanchored]
 
     def summary(self) -> str:
         return (f"{self.rules} rules, {len(self.load_problems)} load problems, {len(self.conflicts)} conflicts, "
                 f"{self.tests_run} tests run, {len(self.test_failures)} failed"
+                + (f", {len(self.anchor_problems)} broken anchors" if self.anchor_problems else "")
+                + (f", {len(self.unanchored)} sources without an anchor" if self.unanchored else "")
                 + f"; legal gate: {self.gate_cells} cells, {len(self.gate_problems)} problems"
                 + (f" ({self.gated_pairs} rule recommendations it overrides in some zones)" if self.gated_pairs else "")
                 + (f"; {len(self.untested)} rules have no test case" if self.untested else "")
@@ -95,6 +111,7 @@ def check(rules_dir: Path, kb=None, progress: Progress | None = None, gate_path:
     progress = progress or null_progress
     rules, problems = load_rules_and_problems(rules_dir, kb)
     report = CheckReport(rules=len(rules), load_problems=problems)
+    _check_rule_anchors(report, rules, kb)
     ruleset = RuleSet(rules)
     report.conflicts, report.pairs_sampled = find_conflicts(ruleset, progress)
     report.never_fire = find_unsatisfiable(ruleset)
@@ -112,6 +129,16 @@ def check(rules_dir: Path, kb=None, progress: Progress | None = None, gate_path:
     return report
 
 
+def _check_rule_anchors(report: CheckReport, rules: list[Rule], kb) -> None:
+    """Every cited clause still contains the key words of the provision its rule encodes."""
+    cited = [(f"rule {r.id}", f"{_display(r.file)}:{r.line_of('sources')}", cid, r.anchors.get(cid))
+             for r in rules for cid in r.sources]
+    broken, missing = check_anchors(cited, kb)
+    report.anchor_problems = [f.describe() for f in broken]
+    report.repoint = list(dict.fromkeys(f.owner.removeprefix("rule ") for f in broken))
+    report.unanchored = [f.describe() for f in missing]
+
+
 def _check_gate(report: CheckReport, ruleset: RuleSet, kb, gate_path: Path | None) -> None:
     """Every cell's sources resolve, its model and zone exist, and no rule contradicts the table."""
     from rules.concepts import concept_index
@@ -122,6 +149,7 @@ def _check_gate(report: CheckReport, ruleset: RuleSet, kb, gate_path: Path | Non
     report.gate_problems = list(problems)
     if gate is None:
         return
+    report.unanchored += gate.unanchored
     report.gate_cells = len(gate.cells)
     errors, report.gated_pairs = gate_contradictions(ruleset, gate)
     report.gate_problems += errors

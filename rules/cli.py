@@ -12,6 +12,7 @@ from pathlib import Path
 from minekb.cli import CLIError
 from rules.yamlio import display_path
 
+WARNINGS_SHOWN = 10     # sources without an anchor printed by `rules check` (all are in --json)
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("rules", help="check, list and show the policy rules (rules/data/*.yaml)",
@@ -125,11 +126,16 @@ def cmd_check(args: argparse.Namespace) -> int:
                           "test_failures": report.test_failures, "pairs_sampled": report.pairs_sampled,
                           "untested_rules": report.untested, "not_in_force_today": report.not_in_force,
                           "gate_cells": report.gate_cells, "gate_problems": report.gate_problems,
-                          "gated_recommendations": report.gated_pairs},
+                          "gated_recommendations": report.gated_pairs, "anchor_problems": report.anchor_problems,
+                          "rules_to_repoint": report.repoint, "unanchored_sources": report.unanchored},
                          ensure_ascii=False, indent=2))
     else:
         for line in report.lines():
             print(line)
+        for line in report.warnings()[:WARNINGS_SHOWN]:
+            print(line)
+        if len(report.unanchored) > WARNINGS_SHOWN:
+            print(f"warning: … and {len(report.unanchored) - WARNINGS_SHOWN} more sources without an anchor (--json lists all)")
         sampled = f" ({report.pairs_sampled} rule pairs sampled, not enumerated)" if report.pairs_sampled else ""
         print(("OK: " if report.ok else "FAILED: ") + report.summary() + sampled)
     return 0 if report.ok else 1

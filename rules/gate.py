@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
+from rules.anchors import anchor_problem, check_anchors, parse_source, source_ids
 from rules.compile import Compiler, ConditionError, compile_text
 from rules.expr import ExprError
 from rules.schema import PROFILE_FIELDS, UTILIZATION_MODELS
@@ -88,6 +89,7 @@ class Gate:
         self.natural_recovery_excludes: tuple[str, ...] = ("construction_use", "resource_reuse")
         self.natural_recovery_keeps: dict[str, Cell] = {}
         self.cells = cells
+        self.unanchored: list[str] = []    # cited sources without an anchor (warnings of rules check)
         self.incentive_uses = incentive_uses
         self._ancestors = ancestors
         # (model, zone) -> cell; a model's chain is itself then its broader models, nearest first
@@ -224,12 +226,22 @@ def _compile(text: Any, where: str, problems: list[str]) -> Any:
         return None
 
 
-def _check_sources(kb: Any, clause_ids: list[str], where: str, problems: list[str]) -> None:
-    """With a knowledge base, every cited clause must be in it."""
-    if kb is not None:
-        for cid in clause_ids:
-            if kb.clause(cid) is None:
-                problems.append(f"{where}: source clause {cid!r} is not in the knowledge base")
+def _check_sources(kb: Any, sources: Any, where: str, problems: list[str], unanchored: list[str] | None = None) -> None:
+    """With a knowledge base, every cited clause must be in it and contain its anchor (rules/anchors.py)."""
+    cited = [p for p in (parse_source(v) for v in (sources if isinstance(sources, list) else [sources])) if p]
+    for cid, anchor in cited:
+        if anchor is not None and anchor_problem(anchor):
+            problems.append(f"{where}: anchor of {cid}: {anchor_problem(anchor)}")
+    if kb is None:
+        return
+    for cid, _ in cited:
+        if kb.clause(cid) is None:
+            problems.append(f"{where}: source clause {cid!r} is not in the knowledge base")
+    broken, missing = check_anchors(((where, where, cid, anchor) for cid, anchor in cited), kb)
+    problems.extend(f"{where}: source {f.clause_id} no longer contains its anchor {f.anchor!r}: re-point the cell "
+                    f"to the clause that says it" for f in broken)
+    if unanchored is not None:
+        unanchored.extend(f"{where}: source {f.clause_id} has no anchor" for f in missing)
 
 
 def _ids(value: Any) -> list[str]:
@@ -240,6 +252,13 @@ def _ids(value: Any) -> list[str]:
     return []
 
 
+def _source_ids(value: Any) -> list[str]:
+    """Cited clause ids, each written bare or with its anchor (``doc~path: key words``)."""
+    if isinstance(value, list) and all(parse_source(v) for v in value):
+        return source_ids(value)
+    return _ids(value)
+
+
 def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None = None,
               ancestors: Callable[[str], Iterable[str]] | None = None) -> tuple[Gate | None, list[str]]:
     """The gate table and every problem found (``minekb rules check`` reports them; the advisor refuses to
@@ -247,6 +266,7 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
     path = Path(path or GATE_FILE)
     shown = path.name if path == GATE_FILE else str(path)
     problems: list[str] = []
+    unanchored: list[str] = []     # sources without an anchor: warnings (rules check reports them)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -308,10 +328,10 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
         if verdict != "conditional" and (condition or spec.get("met_when")):
             problems.append(f"{where}: condition_zh and met_when belong to conditional cells only")
         met = _compile(spec["met_when"], f"{where}: met_when", problems) if spec.get("met_when") else None
-        sources = _ids(spec.get("sources"))
+        sources = _source_ids(spec.get("sources"))
         if not sources:
             problems.append(f"{where}: sources must list at least one clause id")
-        _check_sources(kb, sources, where, problems)
+        _check_sources(kb, spec.get("sources"), where, problems, unanchored)
         for m in cell_models:
             for z in cell_zones:
                 if (m, z) in seen:
@@ -331,14 +351,15 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
         uses[str(inc)] = str(model)
     default = None
     spec = data.get("default")
-    if not isinstance(spec, dict) or not spec.get("explain_zh") or not _ids(spec.get("sources")):
+    if not isinstance(spec, dict) or not spec.get("explain_zh") or not _source_ids(spec.get("sources")):
         problems.append(f"{shown}: default needs explain_zh and sources: what a use that no zone restricts still "
                         "must respect (e.g. the spatial plan), cited")
     else:
         for key in sorted(set(spec) - {"explain_zh", "sources"}):
             problems.append(f"{shown}: default: unknown key {key!r}; it has explain_zh and sources")
-        _check_sources(kb, _ids(spec["sources"]), f"{shown}: default", problems)
-        default = Cell("gate.default", "", "", "permitted", str(spec["explain_zh"]).strip(), tuple(_ids(spec["sources"])))
+        _check_sources(kb, spec["sources"], f"{shown}: default", problems, unanchored)
+        default = Cell("gate.default", "", "", "permitted", str(spec["explain_zh"]).strip(),
+                       tuple(_source_ids(spec["sources"])))
     nr = data.get("natural_recovery")
     nr_excludes, nr_keeps = None, {}
     if nr is not None:
@@ -353,12 +374,13 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
             for k, keep in enumerate(nr.get("keeps") or []):
                 kw = f"{where}: keeps[{k}]"
                 if not isinstance(keep, dict) or keep.get("model") not in models or not keep.get("explain_zh") \
-                        or not _ids(keep.get("sources")):
+                        or not _source_ids(keep.get("sources")):
                     problems.append(f"{kw}: needs model (a utilization model), explain_zh and sources")
                     continue
-                _check_sources(kb, _ids(keep["sources"]), kw, problems)
+                _check_sources(kb, keep["sources"], kw, problems, unanchored)
                 nr_keeps[keep["model"]] = Cell(f"gate.natural_recovery.keeps.{keep['model']}", keep["model"], "",
-                                               "permitted", str(keep["explain_zh"]).strip(), tuple(_ids(keep["sources"])))
+                                               "permitted", str(keep["explain_zh"]).strip(),
+                                               tuple(_source_ids(keep["sources"])))
     if ancestors is None:
         from rules.concepts import ancestors as concept_ancestors, concept_index
 
@@ -370,4 +392,5 @@ def load_gate(path: Path | None = None, *, kb: Any = None, concepts: dict | None
     if nr_excludes is not None:
         gate.natural_recovery_excludes = nr_excludes
     gate.natural_recovery_keeps = nr_keeps
+    gate.unanchored = unanchored
     return gate, problems

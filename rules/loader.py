@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from rules.anchors import anchor_problem, parse_source
 from rules.cases import check_expect, normalize_profile
 from rules.compile import Compiler, ConditionError, compile_text
 from rules.expr import ExprError
@@ -179,7 +180,7 @@ class _Loader:
                 title = {"zh": rid}
             when = self._when(rec, compiler, bad)
             then = self._then(rec.get("then"), bad)
-            sources = self._sources(rec.get("sources"), bad)
+            sources, anchors = self._sources(rec.get("sources"), bad)
             region = self._region(rec.get("region"), bad)
             try:
                 valid_from = _date(rec.get("valid_from"), "valid_from")
@@ -222,7 +223,7 @@ class _Loader:
                 valid_from=valid_from, valid_until=valid_until, overrides=links["overrides"],
                 exception_of=links["exception_of"], hard=hard or _requires_zone(when), note=str(note),
                 file=path, line=line, key_lines=dict(getattr(rec, "lines", {})), order=order,
-                specificity=_count_leaves(when),
+                specificity=_count_leaves(when), anchors=anchors,
             )
             rule.tests = self._tests(rec.get("tests"), bad, rec)
             rule.facts_zh = {f: self.fact_labels.get(f, rule.title_zh) for f in rule.facts_concluded}
@@ -339,18 +340,28 @@ class _Loader:
             out.append((model.removeprefix("mk:"), float(weight)))
         return out or None
 
-    def _sources(self, sources, bad) -> tuple[str, ...]:
+    def _sources(self, sources, bad) -> tuple[tuple[str, ...], dict[str, str]]:
+        """Clause ids and their anchors: each source is ``doc_id~path`` or ``doc_id~path: key words`` (rules/anchors.py)."""
         values = _as_list(sources)
         if not values:
             bad("sources", "every rule cites at least one clause id (doc_id~path)")
-            return ()
-        out = []
+            return (), {}
+        out, anchors = [], {}
         for v in values:
-            if not isinstance(v, str) or "~" not in v:
-                bad("sources", f"{v!r} is not a clause id; write doc_id~path, e.g. bj-mine-plan-2021~chap_4__sec_2__para_3")
+            parsed = parse_source(v)
+            if parsed is None or "~" not in parsed[0]:
+                bad("sources", f"{v!r} is not a clause id; write doc_id~path or 'doc_id~path: key words', "
+                               f"e.g. bj-mine-plan-2021~pt_18: 自然恢复")
                 continue
-            out.append(v.strip())
-        return tuple(out)
+            cid, anchor = parsed
+            if anchor is not None:
+                problem = anchor_problem(anchor)
+                if problem:
+                    bad("sources", f"anchor of {cid}: {problem}")
+                    continue
+                anchors[cid] = anchor
+            out.append(cid)
+        return tuple(out), anchors
 
     def _region(self, region, bad) -> tuple[str, ...]:
         out = []

@@ -55,7 +55,7 @@ class Rule:
     when: Node
     when_text: Any               # the condition as written (string or all/any/not tree)
     then: tuple[Then, ...]
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]     # clause ids, as cited
     explain_zh: str | None = None
     region: tuple[str, ...] = ()  # province short names; () = national
     valid_from: date | None = None
@@ -70,6 +70,7 @@ class Rule:
     key_lines: dict = field(default_factory=dict)   # YAML key -> line, to point problems at `when:`, `then:`
     facts_zh: dict = field(default_factory=dict)    # Chinese label of each fact it concludes (facts: or title)
     lapsed_reference: bool = False  # applies as reference after valid_until (set from its sources' documents)
+    anchors: dict = field(default_factory=dict)   # clause id -> key words the cited clause must contain (rules/anchors.py)
     order: int = 0                # load order, the last tie-breaker
     specificity: int = 0          # number of comparisons in ``when``
 

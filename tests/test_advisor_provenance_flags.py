@@ -38,3 +38,17 @@ def test_the_advice_page_marks_unverified_sources(kb):
     body = client.get("/advice/result?" + urlencode([(k, str(v).lower() if isinstance(v, bool) else v)
                                                       for k, v in query])).get_data(as_text=True)
     assert 'class="tag unverified"' in body
+
+
+def test_a_digest_source_says_so_and_names_the_document_it_restates(kb):
+    sources = list(_sources(kb.advisor.advise(PROFILE)))
+    for s in sources:
+        doc = kb.documents[s["doc_id"]]
+        assert s["content"] == doc.content == "digest"      # every bundled record is the project's digest
+        assert s["official_text"] is False
+        assert s["official_source"].startswith(f"《{doc.title}》")
+        assert s["text_note_zh"].startswith("本库转述，非") and s["official_source"] in s["text_note_zh"]
+        label = (s["clause_label"] or "").split(" ")[0]
+        assert not label.startswith("第") or label.endswith("条") and doc.level in (
+            "national_law", "state_council", "ministry"), (s["clause_id"], label)
+    assert any(s["clause_id"].split("~")[1].startswith("pt_") and s["clause_label"].startswith("要点") for s in sources)

@@ -42,3 +42,16 @@ def test_text_answers_the_intended_use_first_with_its_clauses(kb_home, tmp_path,
     assert lines[2] == "拟利用方向能否实施："
     assert lines[3].strip() == "光伏电站：禁止"
     assert any("依据：" in line and "cn-mnr-2023-12~" in line for line in lines[4:12])
+
+
+def test_text_says_which_cited_clauses_are_the_projects_digest_and_names_the_original(kb_home, tmp_path, capsys):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(HUNAN, ensure_ascii=False), encoding="utf-8")
+    assert main(["--home", str(kb_home.path), "advise", str(path), "--text"]) == 0
+    text = capsys.readouterr().out
+    # an article numbered as the official text (第N条) and a digest point (要点N), both restated by the project
+    assert "《地质灾害防治条例》 国务院令第394号 第" in text and "（本库转述，非官方原文）" in text
+    assert "要点1" in text
+    tail = text[text.index("说明："):]
+    assert "“要点N”是本库的要点序号，不是原文条号" in tail
+    assert "《矿山地质环境保护规定》（国土资源部令第44号，国土资源部，2009）" in tail

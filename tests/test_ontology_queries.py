@@ -11,6 +11,7 @@ import yaml
 
 from minekb.kb import BUNDLED_RULES
 from ontology.examples import example, example_queries
+from rules.anchors import source_ids
 
 EXPECTED_EXAMPLES = {"jiangxi_incentives_in_force", "redline_excluded_models", "implements_mnr_2019_6",
                      "principle_evolution", "cases_became_park", "pv_clauses", "document_amendments"}
@@ -69,7 +70,7 @@ def test_excluded_models_by_zone_come_with_the_clauses_of_the_excluding_rule(kb)
     rows = kb.graph.rows(_zone_query("nature_reserve_core"))
     closure = next(r for r in _rules() if r["id"] == "bj.zone.core_reserve_closure")
     got = {(r["model"], r["clause"]) for r in rows if r["rule"] == closure["id"]}
-    assert got == {(m, s) for m in closure["then"]["exclude"] for s in closure["sources"]}
+    assert got == {(m, s) for m in closure["then"]["exclude"] for s in source_ids(closure["sources"])}
 
 
 def test_red_line_exclusions_match_the_rules_that_name_the_red_line(kb):
@@ -80,7 +81,7 @@ def test_red_line_exclusions_match_the_rules_that_name_the_red_line(kb):
         when = yaml.safe_dump(rule.get("when"), allow_unicode=True)
         positive = [z for z in zones if f"'{z}'" in when and f"'{z}' not in" not in when]
         for model in (rule.get("then") or {}).get("exclude", []) if positive else []:
-            expected |= {(model, s) for s in rule.get("sources", [])}
+            expected |= {(model, s) for s in source_ids(rule.get("sources"))}
     assert {(r["model"], r["clause"]) for r in rows} == expected
     assert all(kb.clause(r["clause"]) is not None for r in rows)
 
