@@ -3,7 +3,8 @@
 Each command opens the knowledge base through ``minekb.kb`` and prints what
 the library returns. ``ingest`` exits 1 only when every file failed (or no
 file was found): a batch with some bad files still ingests the good ones, and
-the bad ones are listed with their reasons.
+the bad ones are listed with their reasons. Reading warnings are printed under
+each file; with ``--strict`` any warning fails the batch and nothing is ingested.
 """
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ def register(subparsers) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to ingest")
     p.add_argument("--replace", action="store_true", help="update documents whose file changed since ingest")
     p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    p.add_argument("--strict", action="store_true",
+                   help="fail the whole batch (nothing ingested) when any file has a reading warning "
+                        "(title from the file name, no 文号 or issuer, over-long clause, no structure, "
+                        "automatic numbering)")
     p.set_defaults(func=cmd_ingest)
 
     p = subparsers.add_parser("docs", help="list the documents with their metadata",
@@ -110,7 +115,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from minekb.progress import TerminalProgress
 
     try:
-        report = ingest(args.paths, replace=args.replace, progress=TerminalProgress())
+        report = ingest(args.paths, replace=args.replace, progress=TerminalProgress(), strict=args.strict)
     except HomeLockedError as exc:
         raise CLIError(str(exc)) from None
     if args.json:
@@ -123,6 +128,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"ingest: {report.summary()}" + ("" if report.changed else " (knowledge base unchanged)"))
     if not report.files:
         print("minekb: no ingestible files (.txt .md .docx .pdf) found", file=sys.stderr)
+        return 1
+    if args.strict and any(f.warnings for f in report.files):
+        print("minekb: --strict: reading warnings, nothing ingested", file=sys.stderr)
         return 1
     return 1 if report.all_failed else 0
 

@@ -13,6 +13,12 @@ Per file the outcome is one of:
     error      the file could not be read or parsed; the message names file and reason
 
 A bad file never aborts the batch: the others are still ingested.
+
+Each file also carries its reading warnings (``corpus.diagnostics``: title from
+the file name, no 文号 or issuer, an over-long clause, no structure, Word's
+automatic numbering rendered). With ``strict=True`` any warning fails the
+whole batch: the files with warnings are errors, the others are skipped, and
+nothing is written.
 """
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ from corpus import store
 from corpus.loaders import LoadError, find_sidecar, is_supported, load_file
 from corpus.metadata import MetadataError
 from corpus.model import Document
-from corpus.parse import parse_document
+from corpus.parse import parse_with_warnings
 from minekb.progress import Progress, null_progress
 
 STATUSES = ("added", "unchanged", "replaced", "skipped", "error")
@@ -39,6 +45,7 @@ class FileResult:
     clauses: int = 0
     title: str = ""
     message: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         """A human-readable report line."""
@@ -46,7 +53,8 @@ class FileResult:
             return f"error      {self.message}"
         what = f"{self.doc_id} 《{self.title}》 {self.clauses} clauses" if self.doc_id else ""
         note = f" — {self.message}" if self.message else ""
-        return f"{self.status:<10} {self.path}: {what}{note}"
+        warned = "".join(f"\n           warning: {w}" for w in self.warnings)
+        return f"{self.status:<10} {self.path}: {what}{note}{warned}"
 
 
 @dataclass
@@ -107,8 +115,21 @@ def _fingerprint(raw: bytes, path: Path) -> str:
     return digest.hexdigest()
 
 
+def _refuse_strict(report: IngestReport) -> None:
+    """--strict: a file with warnings is an error and no file of the batch is written."""
+    for result in report.files:
+        if result.warnings:
+            result.status = "error"
+            result.message = (f"{result.path}: --strict: {len(result.warnings)} reading warning(s): "
+                              + "; ".join(result.warnings))
+        elif result.status in ("added", "replaced"):
+            result.status = "skipped"
+            result.message = "not ingested: --strict and another file of the batch has warnings"
+    report.relinked = []
+
+
 def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = False, terms: Iterable[Any] = (),
-                 progress: Progress | None = None) -> IngestReport:
+                 progress: Progress | None = None, strict: bool = False) -> IngestReport:
     """Parse, annotate and store every file of ``paths`` into ``gen_dir``; never raises for a bad file."""
     from corpus.annotate import Annotator
     from corpus.citations import link_citations
@@ -133,7 +154,7 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
                 report.files.append(FileResult(str(path), "unchanged", doc_id, entry.get("clauses", 0),
                                                entry.get("title", "")))
                 continue
-            document = parse_document(loaded)
+            document, warnings = parse_with_warnings(loaded)
             if document.id in batch:
                 raise LoadError(path, f"document id {document.id!r} is also produced by "
                                       f"{batch[document.id][1].path}; give one of them an 'id' in its metadata")
@@ -158,7 +179,8 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
                                "with different content; use --replace to update it")
                 else:
                     status = "replaced"
-            result = FileResult(str(path), status, document.id, len(document.clauses), document.title, message)
+            result = FileResult(str(path), status, document.id, len(document.clauses), document.title, message,
+                                warnings)
             report.files.append(result)
             if status == "skipped":
                 continue
@@ -172,6 +194,9 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
             report.files.append(FileResult(str(path), "error",
                                            message=f"{path}: cannot parse ({exc.__class__.__name__}: {exc})"))
     progress("ingest", total, total, "")
+    if strict and any(f.warnings for f in report.files):
+        _refuse_strict(report)
+        return report
     if not batch and not report.changed:
         return report
     stored = {doc_id: doc for doc_id, doc in store.load_documents(gen_dir).items() if doc_id not in batch}

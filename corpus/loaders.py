@@ -8,7 +8,8 @@ one bad file never stops the others.
 Formats:
   .txt .text     plain text, UTF-8 / UTF-16 (BOM) / GB18030 (GBK, GB2312), detected
   .md .markdown  the same, with optional YAML front matter (``---`` … ``---``)
-  .docx          python-docx: paragraphs and table rows in document order
+  .docx          python-docx: paragraphs and table rows in document order; Word's
+                 automatic numbering (numbering.xml) rendered to the numbers Word shows
   .pdf           pypdf: the text layer of every page (scanned PDFs have none)
 """
 from __future__ import annotations
@@ -50,6 +51,7 @@ class LoadedText:
     metadata_source: str = ""                  # "front_matter" | "sidecar" | ""
     encoding: str = "utf-8"
     pages: int = 0                             # pdf only
+    notes: list[str] = field(default_factory=list)   # what the loader met that the reader should know (warnings)
 
 
 # --------------------------------------------------------------------------- text
@@ -182,12 +184,21 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
         raise LoadError(path, f"corrupt or not a .docx file ({exc.__class__.__name__}: {exc})") from None
     except Exception as exc:  # python-docx raises many lxml/package errors for damaged files
         raise LoadError(path, f"cannot read .docx ({exc.__class__.__name__}: {exc})") from None
+    from corpus.docxnumbering import Numbering
+
+    numbering = Numbering.from_document(document)
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(child, document).text)
+            paragraph = Paragraph(child, document)
+            try:
+                style = paragraph.style.element if paragraph.style is not None else None
+            except (KeyError, ValueError, AttributeError):
+                style = None
+            label = numbering.label(child, style) if paragraph.text.strip() else ""
+            lines.append(f"{label} {paragraph.text}" if label else paragraph.text)
             lines.append("")
         elif tag == "tbl":
             for row in Table(child, document).rows:
@@ -202,8 +213,10 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
     meta = {}
     if props.title:
         meta["title"] = props.title.strip()
+    notes = [f"Word's automatic numbering met in {numbering.used} paragraph(s); rendered to the numbers Word "
+             "shows — check them against the printed text"] if numbering.used else []
     return LoadedText(path, "\n".join(lines), data, "docx", metadata=meta,
-                      metadata_source="front_matter" if meta else "")
+                      metadata_source="front_matter" if meta else "", notes=notes)
 
 
 # --------------------------------------------------------------------------- pdf

@@ -104,12 +104,21 @@ _FURNITURE_RE = re.compile(
     r"DOI|doi|Received|Accepted)\s*[:：]")
 
 
+# web-page furniture of saved or copied government pages: whole lines that are never text
+_WEB_FURNITURE_RE = re.compile(
+    r"^(?:[【\[]?\s*(?:扫一扫在手机打开当前页|扫一扫|我要纠错|打印本页|打印|关闭窗口|关闭|收藏|分享到?|保存本页|返回顶部|"
+    r"字体\s*[:：]?\s*大\s*中\s*小|字号\s*[:：]?\s*大\s*中\s*小|相关链接|相关文件|网站地图)\s*[】\]]?\s*)+$"
+    r"|^(?:责任编辑|浏览次数|访问量|来源|当前位置|您现在的位置)\s*[:：].{0,60}$"
+    r"|^<!--.*-->$")
+
+
 def clean_lines(text: str) -> list[str]:
     """Split extracted text into stripped lines ('' for a blank line) with noise removed.
 
     Removes control characters, LaTeX-like reference markers (``^[1]``),
     page-number lines, table-of-contents lines (a heading followed by dot
-    leaders or a page number), paper furniture and running headers/footers:
+    leaders or a page number), paper furniture, web-page furniture
+    (扫一扫在手机打开当前页, 【我要纠错】, 打印本页, 关闭窗口, 来源：…) and running headers/footers:
     short lines repeated three or more times.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -124,7 +133,7 @@ def clean_lines(text: str) -> list[str]:
         line = line.replace("\f", "").strip()
         if _TOC_TITLE_RE.match(line) or _is_toc_entry(line):
             continue
-        if _PAGE_NUMBER_RE.match(line) or _FURNITURE_RE.match(line):
+        if _PAGE_NUMBER_RE.match(line) or _FURNITURE_RE.match(line) or _WEB_FURNITURE_RE.match(line):
             lines.append("")
             continue
         lines.append(line)

@@ -22,7 +22,8 @@ from typing import Any
 
 FIELDS = ("title", "number", "issuer", "issued", "in_force", "level", "region", "relations",
           "chapters", "articles", "sections", "items")
-COUNT_KINDS = {"chapters": "chap", "articles": "art", "sections": "sec", "items": "item"}
+OPTIONAL = ("annexes",)      # checked when the expected file gives them
+COUNT_KINDS = {"chapters": "chap", "articles": "art", "sections": "sec", "items": "item", "annexes": "annex"}
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _matches(name: str, expected: Any, found: Any) -> bool:
 def check(document, expected: dict[str, Any], warnings: list[str] = ()) -> FileCheck:
     found = found_fields(document)
     result = FileCheck(expected.get("file", document.title), found, warnings=list(warnings))
-    for name in FIELDS:
+    for name in FIELDS + OPTIONAL:
         if name not in expected and name != "relations":
             continue
         if not _matches(name, expected.get(name), found[name]):

@@ -247,6 +247,8 @@ class _Parser:
                 close = rest.index("】") if "】" in rest else rest.index("]")
                 return rest[1:close].strip(), rest[close + 1:].strip()
             return "", rest
+        if any(node.style in ARTICLE_KINDS for node in self.stack):
+            return "", rest           # an article's items are list entries with no titles of their own
         for mark in ("。", "：", ":"):
             pos = rest.find(mark)
             if 0 < pos <= title_max(rest) and pos < len(rest) - 1:

@@ -42,6 +42,7 @@ _TABLE_FIELDS = {"发文机关": "issuer", "成文日期": "issued", "标题": "
 PUBLIC_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
 _TITLE_ENDS = ("法", "条例", "规定", "办法", "细则", "意见", "通知", "决定", "规划", "方案", "纲要", "标准", "规范",
                "指南", "公告", "通告", "批复", "函", "报告", "规则", "计划", "决议", "措施", "要点", "目录", "清单")
+_CONNECTORS = ("和", "及", "与", "暨", "并", "、", "的", "等")   # a wrapped title's second line may open with one
 _TITLE_KINDS_RE = re.compile("(?:" + "|".join(_TITLE_ENDS) + r")(?:[（(][^）)]*[）)])?$")
 
 
@@ -269,9 +270,9 @@ def _consume_title(lines: list[str], i: int, block: Block, gov_title: str) -> in
         if gov_title:
             wrapped = gov_title.startswith(joined)
         else:
-            wrapped = (not _TITLE_KINDS_RE.search(squeeze(parts[-1])) and looks_like_title(nxt)
-                       and len(squeeze(parts[-1])) >= 8 and _TITLE_KINDS_RE.search(joined) is not None
-                       and not issuers_in(nxt))
+            open_end = not _TITLE_KINDS_RE.search(squeeze(parts[-1])) or nxt.startswith(_CONNECTORS)
+            wrapped = (open_end and looks_like_title(nxt) and len(squeeze(parts[-1])) >= 8
+                       and _TITLE_KINDS_RE.search(joined) is not None and not issuers_in(nxt))
         if not wrapped:
             break
         parts.append(nxt)

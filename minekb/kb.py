@@ -15,7 +15,7 @@ a command pays only for what it uses:
 Stage contracts this module calls (each implemented in its own package):
 
     corpus.store.load_documents(gen_dir) -> dict[str, Document]
-    corpus.ingest.ingest_paths(gen_dir, paths, *, replace, terms, progress) -> IngestReport
+    corpus.ingest.ingest_paths(gen_dir, paths, *, replace, terms, progress, strict) -> IngestReport
     ontology.labels.concept_terms() -> list[ontology.labels.Term]   # user dictionary
     ontology.build.build_graph(gen_dir, documents, progress)        # writes gen_dir/ontology/
     search.index.build_index(gen_dir, documents, progress)          # writes gen_dir/index/
@@ -82,13 +82,17 @@ def ingest(
     *,
     replace: bool = False,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> Any:
-    """Ingest files into a new generation and make it live only when all is built."""
+    """Ingest files into a new generation and make it live only when all is built.
+
+    ``strict``: any reading warning fails the batch and nothing is ingested.
+    """
     home = home or KnowledgeBaseHome()
     ensure_built(home, progress)
     with home.new_generation() as gen:
         report = _resolve("corpus.ingest:ingest_paths")(
-            gen, list(paths), replace=replace, terms=concept_terms(), progress=progress
+            gen, list(paths), replace=replace, terms=concept_terms(), progress=progress, strict=strict
         )
         if not report.changed:  # keep the live generation rather than swap in an identical copy
             raise DiscardGeneration

@@ -1,0 +1,217 @@
+"""Reading real files right: every metadata field and structure count of an expected file.
+
+Two sets: the real texts of the shared folder's ``realdocs/`` (found through
+minekb/shared.py; skipped with the reason when absent) and the project's own
+invented set in ``tests/fixtures/reading`` (laws with revisions, a municipal
+办法 signed in Chinese numerals, a joint 通知, a notice with two attachments, a
+gov.cn copy under a numeric file name, a PDF with running heads and a wrapped
+title, a .docx with Word's automatic numbering — the last two built here).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from corpus.readingeval import check, counts, evaluate_folder, read_document
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reading"
+
+
+def _realdocs() -> Path:
+    from minekb.shared import shared_dir
+
+    shared = shared_dir()
+    folder = shared / "realdocs" if shared else None
+    if folder is None or not (folder / "expected.json").is_file():
+        pytest.skip("the shared folder's realdocs/ (real policy texts with expected.json) is not found: "
+                    "set MINEKB_SHARED or put the shared folder beside the checkout")
+    return folder
+
+
+def _cjk_font() -> Path | None:
+    """A CJK font on this machine, asked of fontconfig (no machine path in the repository)."""
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fonts = sorted(Path(line.split(":")[0].strip()) for line in out.splitlines() if line.strip())
+    fonts = [f for f in fonts if f.suffix.lower() in (".ttf", ".otf", ".ttc") and f.is_file()]
+    regular = [f for f in fonts if "Regular" in f.name and "Sans" in f.name]
+    return (regular or fonts or [None])[0]
+
+
+def build_pdf(spec_path: Path, folder: Path) -> Path:
+    from fpdf import FPDF
+
+    font = _cjk_font()
+    if font is None:
+        pytest.skip("no CJK font found by fontconfig (fc-list :lang=zh): cannot build the test PDF")
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    pdf = FPDF()
+    kwargs = {"collection_font_number": 2} if font.suffix.lower() == ".ttc" else {}
+    pdf.add_font("cjk", fname=str(font), **kwargs)
+    for number, lines in enumerate(spec["pages"], 1):
+        pdf.add_page()
+        pdf.set_font("cjk", size=9)
+        pdf.cell(0, 8, spec["running_head"], new_x="LMARGIN", new_y="NEXT", align="C")
+        pdf.set_font("cjk", size=11)
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-20)
+        pdf.cell(0, 8, f"— {number} —", align="C")
+    out = folder / spec["file"]
+    pdf.output(str(out))
+    return out
+
+
+def build_docx(spec_path: Path, folder: Path) -> Path:
+    """Paragraphs numbered by Word's automatic numbering: an abstractNum with the spec's levels."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{level["format"]}"/>'
+        f'<w:lvlText w:val="{level["text"]}"/><w:lvlJc w:val="left"/></w:lvl>'
+        for k, level in enumerate(spec["levels"]))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for item in spec["paragraphs"]:
+        paragraph = document.add_paragraph(item["text"])
+        if "level" in item:
+            ppr = paragraph._p.get_or_add_pPr()
+            ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{item["level"]}"/>'
+                                 f'<w:numId w:val="90"/></w:numPr>'))
+    out = folder / spec["file"]
+    document.save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def own_set(tmp_path_factory) -> Path:
+    """The invented set in a temporary folder, with its PDF and .docx built."""
+    folder = tmp_path_factory.mktemp("reading")
+    for path in FIXTURES.iterdir():
+        if path.suffix in (".md", ".txt", ".json") and path.name != "README.md":
+            shutil.copy(path, folder / path.name)
+    build_pdf(FIXTURES / "pdf_regulation.yaml", folder)
+    build_docx(FIXTURES / "docx_numbered.yaml", folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def annotator():
+    from corpus.annotate import Annotator
+
+    return Annotator()
+
+
+def _entries(folder: Path) -> list[dict]:
+    return json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+
+
+def _assert_read_right(folder: Path, annotator) -> None:
+    problems = []
+    for entry in _entries(folder):
+        document, warnings = read_document(folder / entry["file"], annotator)
+        result = check(document, entry, warnings)
+        for name, (expected, found) in result.wrong.items():
+            problems.append(f"{entry['file']}: {name} expected {expected!r}, found {found!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_field_and_count_of_the_real_texts(annotator):
+    _assert_read_right(_realdocs(), annotator)
+
+
+def test_every_field_and_count_of_the_invented_set(own_set, annotator):
+    _assert_read_right(own_set, annotator)
+
+
+def test_the_evaluation_scores_a_folder_and_names_what_is_wrong(own_set, annotator, tmp_path):
+    score = evaluate_folder(own_set, annotator=annotator)
+    assert score.overall == 1.0 and len(score.checks) == 8
+    wrong = [dict(entry, number="国发〔2000〕1号") for entry in _entries(own_set)]
+    (tmp_path / "expected.json").write_text(json.dumps(wrong, ensure_ascii=False), encoding="utf-8")
+    score = evaluate_folder(own_set, tmp_path / "expected.json", annotator=annotator)
+    assert score.accuracy("number") == 0.0 and score.accuracy("title") == 1.0
+    assert "number" in score.as_json()["wrong"]["joint_notice.txt"]
+
+
+def test_origins_say_where_each_field_was_read():
+    folder = _realdocs()
+    document, _ = read_document(folder / "土地复垦条例(2011-03-05).md")
+    origin = document.metadata_origin
+    assert origin["number"] == "inferred:promulgation" and origin["issuer"] == "inferred:promulgation"
+    assert origin["title"] == "inferred:title_block" and origin["in_force_from"] == "inferred:text"
+    notice, _ = read_document(folder / "国务院办公厅关于印发无废城市建设试点工作方案的通知.txt")
+    assert notice.metadata_origin["number"] == "inferred:gov_table"
+
+
+def test_a_law_s_own_promulgation_number_is_not_a_citation_and_its_repeal_is_a_relation():
+    document, _ = read_document(_realdocs() / "土地复垦条例(2011-03-05).md")
+    assert [(r.type, r.target) for r in document.relations] == [("repeals", "土地复垦规定")]
+    assert not any(c.text.startswith(("2011年", "国务院令")) for c in document.clauses)
+
+
+def test_paragraphs_after_an_article_s_items_stay_at_article_level(own_set):
+    document, _ = read_document(own_set / "law_revised.md")
+    by_path = {c.path: c for c in document.clauses}
+    assert [p for p in by_path if p.startswith("art_3")] == \
+        ["art_3", "art_3__item_1", "art_3__item_2", "art_3__item_3", "art_3__para_2", "art_3__para_3"]
+    assert by_path["art_3__para_2"].text.startswith("历史遗留矿区")
+    assert by_path["art_3__para_2"].parent == by_path["art_3"].id
+    assert by_path["art_3__item_3"].text == "因地制宜，宜林则林、宜草则草。"
+
+
+def test_items_numbered_across_sections_and_notes_in_parentheses(own_set):
+    document, _ = read_document(own_set / "joint_notice.txt")
+    by_path = {c.path: c for c in document.clauses}
+    assert "sec_2__item_3" in by_path and "sec_3__item_5" in by_path
+    assert by_path["sec_1__item_1"].text.endswith("（自然资源部、财政部负责）")
+    # the salutation, the signature and the page furniture are not clauses
+    texts = " ".join(c.text for c in document.clauses)
+    for furniture in ("各省、自治区", "扫一扫", "我要纠错", "此件主动公开", "2023年3月1日"):
+        assert furniture not in texts
+
+
+def test_two_attachments_are_their_own_subtrees(own_set):
+    document, _ = read_document(own_set / "notice_two_attachments.txt")
+    annexes = [c for c in document.clauses if "__" not in c.path and c.path.startswith("annex_")]
+    assert [(c.path, c.heading) for c in annexes] == [("annex_1", "附件1 矿山生态修复验收办法"),
+                                                      ("annex_2", "附件2 矿山生态修复技术要点")]
+    paths = [c.path for c in document.clauses]
+    assert "annex_1__art_3__item_3" in paths and "annex_2__sec_2__item_2" in paths
+    assert not any("山西省自然资源厅" == c.text for c in document.clauses)
+
+
+def test_a_document_attached_after_the_signature_opens_an_attachment():
+    document, _ = read_document(_realdocs() / "国务院办公厅关于印发无废城市建设试点工作方案的通知.txt")
+    annex = document.clauses[[c.path for c in document.clauses].index("annex_1")]
+    assert annex.heading == "“无废城市”建设试点工作方案"
+    assert counts(document)["sections"] == 4
+
+
+def test_the_pdf_s_running_heads_and_page_numbers_are_dropped_and_the_page_break_is_joined(own_set):
+    document, warnings = read_document(own_set / "pdf_regulation.pdf")
+    texts = [c.text for c in document.clauses]
+    assert not any("规范性文件" in t or "—" in t for t in texts)
+    art3 = next(c for c in document.clauses if c.path == "art_3")
+    assert art3.text.endswith("承担修复责任；责任主体灭失的，由所在地县级人民政府组织修复。")
+    assert warnings == []
+
+
+def test_word_automatic_numbering_is_rendered_and_warned_about(own_set):
+    document, warnings = read_document(own_set / "docx_numbered.docx")
+    headings = [c.heading for c in document.clauses]
+    assert headings[:5] == ["第一条", "第二条", "第三条", "（一）", "（二）"]
+    assert any("automatic numbering" in w for w in warnings)
+    assert next(c for c in document.clauses if c.path == "art_3__para_2").text.startswith("采矿权人未履行")
