@@ -143,11 +143,9 @@ def _work(chunk: list[InputRecord] | list[tuple]) -> ChunkResult:
             continue
         profiles.append(rec.profile)
     if _WORKER.get("columnar", True):
-        # the rules evaluated over the chunk's columns at once (rules.columnar), then advice per mine
-        evaluations = adv.columnar.evaluate_many(profiles, as_of=parse_as_of(opts["as_of"]),
-                                                 explain=opts["explain"])
-        texts = [encode(adv.advise(p, validated=True, for_json=for_json, evaluation=ev, **opts))
-                 for p, ev in zip(profiles, evaluations)]
+        # the rules, the zones, the factor values and the precedents computed over the chunk's columns at
+        # once (rules.columnar, advisor.vectorized), then each mine's advice assembled from them
+        texts = [encode(advice) for advice in advise_chunk(adv, profiles, for_json=for_json, **opts)]
     else:
         texts = [encode(adv.advise(p, validated=True, for_json=for_json, **opts)) for p in profiles]
     payload = sep.join(texts)
@@ -158,6 +156,23 @@ def _work(chunk: list[InputRecord] | list[tuple]) -> ChunkResult:
             f.write(payload)
         return ChunkResult(len(chunk), len(texts), b"", errors, path)
     return ChunkResult(len(chunk), len(texts), payload, errors)
+
+
+def advise_chunk(adv, profiles: list[dict], *, for_json: bool = False, as_of: Any = None, explain: bool = False,
+                 weights: dict[str, float] | None = None) -> Iterator[dict[str, Any]]:
+    """The advice of each validated profile of a chunk, computed by columns where that pays (same result
+    as ``adv.advise`` one by one)."""
+    from advisor.vectorized import factor_values_many, precedents_many, zones_many
+
+    if not profiles:
+        return
+    evaluations = adv.columnar.evaluate_many(profiles, as_of=parse_as_of(as_of), explain=explain)
+    zones = zones_many(adv.gate, adv.columnar, profiles)
+    factors = factor_values_many(adv.potential, profiles)
+    precedents = precedents_many(adv.precedents, profiles, refs=for_json)
+    for p, ev, z, f, pr in zip(profiles, evaluations, zones, factors, precedents):
+        yield adv.advise(p, validated=True, for_json=for_json, as_of=as_of, explain=explain, weights=weights,
+                         evaluation=ev, precomputed={"zones": z, "factors": f, "precedents": pr})
 
 
 class ParallelBatch:

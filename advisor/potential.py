@@ -233,10 +233,10 @@ class PotentialModel:
         return "high" if score >= self.levels["high"] else "low" if score < self.levels["low"] else "medium"
 
     def evaluate(self, profile: dict[str, Any], weights: dict[str, float] | None = None,
-                 method: str = "ahp") -> dict[str, Any]:
-        """The advice's optional ``potential`` field."""
+                 method: str = "ahp", values: tuple | None = None) -> dict[str, Any]:
+        """The advice's optional ``potential`` field (``values``: this profile's ``factor_values`` if known)."""
         weights = weights or self.ahp.weights
-        values, unknown = self.factor_values(profile)
+        values, unknown = values if values is not None else self.factor_values(profile)
         score = sum(weights[f] * values[f] for f in FACTORS)
         return {
             "score": round(score, 4),

@@ -173,20 +173,24 @@ class Advisor(LegalAdvice):
 
     def advise(self, profile: dict[str, Any], *, as_of: Any = None, explain: bool = False,
                weights: dict[str, float] | None = None, validated: bool = False,
-               for_json: bool = False, evaluation: Any = None) -> dict[str, Any]:
+               for_json: bool = False, evaluation: Any = None,
+               precomputed: dict[str, Any] | None = None) -> dict[str, Any]:
         """The contract's advice object for one profile (raises ``ProfileError`` on bad input).
 
         ``for_json=True`` is for output through ``self.dumps`` only: the cited
         clause lists are then pre-serialized JSON fragments, not lists, and
         reason objects are shared between mines. ``evaluation`` is the rules' ``Evaluation`` of this
-        profile when the caller already has it (the columnar batch path, ``rules.columnar``).
+        profile when the caller already has it (the columnar batch path, ``rules.columnar``);
+        ``precomputed`` may hold this mine's ``zones``, ``factors`` (factor values) and ``precedents``
+        computed for a whole chunk (``advisor.vectorized``).
         """
+        pre = precomputed or {}
         p = profile if validated else validate_profile(profile)
         ev = evaluation if evaluation is not None else self.ruleset.evaluate(p, as_of=parse_as_of(as_of),
                                                                              explain=explain)
         reference = getattr(ev, "reference_rules", frozenset())
         w = weights or self.weights
-        pot = self.potential.evaluate(p, w, "entropy" if weights else self.weights_method)
+        pot = self.potential.evaluate(p, w, "entropy" if weights else self.weights_method, values=pre.get("factors"))
         pot["sources"] = self.potential_ref if for_json else self.potential_sources
         reason_of = self._reason_ref if for_json else self._reason
         col = Collector(reason_of, self.tiers.rank, self._rule_ranks)
@@ -233,7 +237,7 @@ class Advisor(LegalAdvice):
                                                                       f"自然演替为主，不开展{lab['zh']}：", for_json)]}
                     if cat.get("reference"):
                         excluded[mid]["reference"] = True
-        zones = self.gate.zone_values(p)
+        zones = pre["zones"] if "zones" in pre else self.gate.zone_values(p)
         values = {f: pot["factors"][f]["value"] for f in FACTORS}
         context = {"category": category, "profile": p}
         models, dropped = [], []
@@ -322,7 +326,7 @@ class Advisor(LegalAdvice):
         advice["intended_use"] = [self._intended(mid, p, zones, excluded, models, reason_of)
                                   for mid in p.get("intended_uses") or ()]
         advice["warnings"] = self._warnings(ev, reference)
-        advice["precedents"] = self.precedents.find(p, refs=for_json)
+        advice["precedents"] = pre["precedents"] if "precedents" in pre else self.precedents.find(p, refs=for_json)
         advice["unknowns"] = self.unknowns(ev.pending, p)
         advice["potential"] = pot
         if models:

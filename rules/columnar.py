@@ -64,20 +64,25 @@ class _Batch:
         """(code of each mine's value, the distinct values); ``None`` stands for unknown."""
         hit = self._fields.get(name)
         if hit is None:
-            index: dict[Any, int] = {}
-            values: list[Any] = []
-            codes = []
-            add = codes.append
-            for p in self.profiles:
-                v = p.get(name)
-                key = tuple(v) if type(v) is list else v
-                c = index.get(key)
-                if c is None:
-                    c = index[key] = len(values)
-                    values.append(v)
-                add(c)
-            hit = self._fields[name] = (np.fromiter(codes, dtype=np.intp, count=self.n), values)
+            hit = self._fields[name] = factorize(self.profiles, name)
         return hit
+
+
+def factorize(profiles: list[dict], name: str) -> tuple[np.ndarray, list]:
+    """One column of a batch: each profile's code and the distinct values of field ``name`` (None: unknown)."""
+    index: dict[Any, int] = {}
+    values: list[Any] = []
+    codes = []
+    add = codes.append
+    for p in profiles:
+        v = p.get(name)
+        key = tuple(v) if type(v) is list else v
+        c = index.get(key)
+        if c is None:
+            c = index[key] = len(values)
+            values.append(v)
+        add(c)
+    return np.fromiter(codes, dtype=np.intp, count=len(profiles)), values
 
 
 class ColumnarEvaluator:
@@ -141,6 +146,18 @@ class ColumnarEvaluator:
                 out = np.maximum(out, self._node(child, batch))
             return out
         raise TypeError(f"no columnar form for {type(node).__name__}")
+
+    def conditions_many(self, nodes: dict[str, Any], profiles: list[dict]) -> list[dict[str, bool | None]]:
+        """For each profile, ``{name: node.fn(profile, {})}`` of conditions that read no fact (the legal
+        gate's zones), computed by columns."""
+        if not all(_supported(node) for node in nodes.values()):
+            return [{name: node.fn(p, {}) for name, node in nodes.items()} for p in profiles]
+        batch = _Batch(profiles, {})
+        names = list(nodes)
+        if not names:
+            return [{} for _ in profiles]
+        rows = np.stack([self._node(nodes[name], batch) for name in names]).T.tolist()
+        return [dict(zip(names, [_DECODE[c] for c in row])) for row in rows]
 
     # -- the whole rule set over the batch ----------------------------------
     def values(self, profiles: list[dict], on: date) -> tuple[np.ndarray, _Batch, dict[str, np.ndarray]]:

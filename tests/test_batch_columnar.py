@@ -95,6 +95,21 @@ def test_columnar_evaluation_is_the_per_mine_evaluation(adv, batch, on, explain)
         _same(ev, adv.ruleset.evaluate(p, as_of=on, explain=explain))
 
 
+@settings(max_examples=max(EXAMPLES // 4, 20), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(profiles(), min_size=1, max_size=10), st.booleans())
+def test_chunk_advice_is_the_per_mine_advice(adv, batch, for_json):
+    """Rules, zones, factor values and precedents by columns give the advice of ``advise`` one by one."""
+    import orjson
+
+    from advisor.batch import advise_chunk
+
+    ps = _valid(batch)
+    got = list(advise_chunk(adv, ps, for_json=for_json))
+    assert len(got) == len(ps)
+    for p, a in zip(ps, got):
+        assert orjson.dumps(a) == orjson.dumps(adv.advise(p, validated=True, for_json=for_json))
+
+
 def test_columnar_on_a_large_synthetic_batch(adv):
     from advisor.bench import synthetic_profile
 
