@@ -75,7 +75,7 @@ def _query_text() -> str | None:
 
 
 def _wants_html() -> bool:
-    return html_asked_for()
+    return request.args.get("format") not in ("csv", "json") and html_asked_for()
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -85,14 +85,22 @@ def endpoint():
         if request.method == "GET" and (_wants_html() or not request.args):
             return render_template("sparql.html", query=None, result=None, examples=example_queries())
         raise APIError(400, "the parameter query is required", [detail("missing or empty", "query")])
-    limit = current_app.config["SPARQL_MAX_QUERY_LENGTH"]
-    if len(text) > limit:
-        raise APIError(413, f"the query is longer than {limit} characters", [detail(f"{len(text)} characters", "query")])
-    if is_update(text):
-        raise APIError(400, "this endpoint is read-only: SPARQL Update is not accepted",
-                       [detail("the text is an update operation", "query")])
-    refuse_federation(text)
-    result = run_query(text)
+    try:
+        limit = current_app.config["SPARQL_MAX_QUERY_LENGTH"]
+        if len(text) > limit:
+            raise APIError(413, f"the query is longer than {limit} characters",
+                           [detail(f"{len(text)} characters", "query")])
+        if is_update(text):
+            raise APIError(400, "this endpoint is read-only: SPARQL Update is not accepted",
+                           [detail("the text is an update operation", "query")])
+        refuse_federation(text)
+        result = run_query(text)
+    except APIError as exc:
+        if not _wants_html():
+            raise
+        # the page keeps the user's query, with the error above it
+        return render_template("sparql.html", query=text, result=None, error=exc.message,
+                               examples=example_queries()), exc.status
     if _wants_html():
         page = current_app.make_response(render_template("sparql.html", query=text, result=result,
                                                          examples=example_queries()))
@@ -100,6 +108,22 @@ def endpoint():
             page.headers["X-MineKB-Truncated"] = "true"
         return page
     return _serialize(result)
+
+
+_POSITION = re.compile(r"\b(at|line) (\d+)(:\d+)?")
+
+
+def user_positions(message: str, prologue_lines: int) -> str:
+    """A parser message's line numbers counted in the user's text, not in the text with the predeclared
+    PREFIX lines put before it (``error at 15:2`` for the user's line 3 when 12 prefixes were added)."""
+    if not prologue_lines:
+        return message
+
+    def shift(m: re.Match) -> str:
+        line = int(m.group(2)) - prologue_lines
+        return f"{m.group(1)} {line}{m.group(3) or ''}" if line >= 1 else m.group(0)
+
+    return _POSITION.sub(shift, message)
 
 
 def run_query(text: str) -> dict[str, Any]:
@@ -116,10 +140,12 @@ def run_query(text: str) -> dict[str, Any]:
     if not _BUSY.acquire(blocking=False):
         raise APIError(503, "too many SPARQL queries are running; try again in a few seconds")
     try:
+        prologue = ""
         if type(store).__name__ == "Store":
             from ontology.namespaces import sparql_prologue
 
-            outcome = _forked(store, sparql_prologue(text) + text, max_rows, timeout)
+            prologue = sparql_prologue(text)
+            outcome = _forked(store, prologue + text, max_rows, timeout)
         else:
             outcome = _threaded(graph, text, max_rows, timeout)
     finally:
@@ -130,7 +156,8 @@ def run_query(text: str) -> dict[str, Any]:
     if kind == "timeout":
         raise APIError(422, f"the query ran longer than the limit of {timeout:g} s; narrow it or add a LIMIT",
                        [detail("timeout", "query")])
-    raise APIError(400, str(payload), [detail(str(payload), "query")])
+    message = user_positions(str(payload), prologue.count("\n"))
+    raise APIError(400, message, [detail(message, "query")])
 
 
 def _forked(store: Any, text: str, max_rows: int, timeout: float) -> tuple[str, Any]:
@@ -177,6 +204,22 @@ def _threaded(graph: Any, text: str, max_rows: int, timeout: float) -> tuple[str
     names = list(result[0]) if result else []
     rows = [{k: _plain_term(v) for k, v in row.items() if v is not None} for row in result[:max_rows]]
     return ("ok", {"kind": "select", "vars": names, "bindings": rows, "truncated": len(result) > max_rows})
+
+
+@bp.app_template_global()
+def resource_link(iri: str) -> tuple[str | None, str]:
+    """(page on this site or None, short name) of a result IRI: concepts, documents and clauses link to
+    their pages; other IRIs are shown compacted (``skos:Concept``)."""
+    from ontology.namespaces import DOC, MK, clause_id_of, compact
+
+    clause = clause_id_of(iri)
+    if clause:
+        return f"/clauses/{clause}", compact(iri)
+    if iri.startswith(DOC):
+        return f"/documents/{iri[len(DOC):]}", compact(iri)
+    if iri.startswith(MK):
+        return f"/concepts/{iri[len(MK):]}", compact(iri)
+    return None, compact(iri)
 
 
 def _plain_term(value: Any) -> dict[str, str]:
@@ -244,13 +287,16 @@ def _serialize(result: dict[str, Any]) -> Response:
     if result["kind"] == "graph":
         body = "".join(" ".join(_nt(t) for t in triple) + " .\n" for triple in result["triples"])
         response = Response(body, mimetype="application/n-triples")
-    elif best == "text/csv" and result["kind"] == "select":
+    elif (best == "text/csv" or request.args.get("format") == "csv") and result["kind"] == "select":
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(result["vars"])
         for row in result["bindings"]:
             writer.writerow([_csv_cell(row.get(v)) for v in result["vars"]])
         response = Response(buf.getvalue(), mimetype="text/csv")
+        if request.args.get("format") == "csv":
+            response.headers["Content-Disposition"] = 'attachment; filename="minekb-sparql.csv"'
+
     else:
         if result["kind"] == "ask":
             payload = {"head": {}, "boolean": result["boolean"]}
