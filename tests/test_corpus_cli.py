@@ -79,3 +79,30 @@ def test_ingest_fails_when_every_file_fails(writable_home, tmp_path, capsys):
     bad.write_bytes(b"not a pdf")
     assert main(["--home", str(writable_home), "ingest", str(bad)]) == 1
     assert "broken.pdf" in capsys.readouterr().out
+
+
+def test_ingest_prints_reading_warnings_and_strict_refuses_the_whole_batch(writable_home, tmp_path, capsys):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    clean = folder / "measures.txt"
+    clean.write_text("赣州市矿山复绿管理办法\n\n第一条 鼓励复绿。\n\n第二条 本办法自2021年5月1日起施行。\n\n"
+                     "赣州市人民政府\n\n二〇二一年三月十日\n", encoding="utf-8")
+    warned = folder / "content_123456.txt"
+    warned.write_text("为加强管理，现通知如下：各地要做好矿山复绿工作，按期报送进展，"
+                      "确保资金用于复绿。\n", encoding="utf-8")
+    home = ["--home", str(writable_home)]
+    assert main([*home, "ingest", "--strict", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert "--strict" in captured.err and "title taken from the file name" in captured.out
+    assert "not ingested: --strict" in captured.out
+    assert main([*home, "docs"]) == 0
+    assert "赣州市矿山复绿管理办法" not in capsys.readouterr().out      # nothing of the batch was written
+    assert main([*home, "ingest", "--json", str(folder)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    by_name = {f["path"].rsplit("/", 1)[-1]: f for f in report["files"]}
+    assert by_name["measures.txt"]["warnings"] == [] and by_name["measures.txt"]["status"] == "added"
+    assert any("file name" in w for w in by_name["content_123456.txt"]["warnings"])
+    assert main([*home, "docs", "--json"]) == 0
+    record = next(r for r in json.loads(capsys.readouterr().out) if r["title"] == "赣州市矿山复绿管理办法")
+    assert (record["issuer"], record["issued"], record["level"], record["region"]) == \
+        ("赣州市人民政府", "2021-03-10", "municipal", "江西")

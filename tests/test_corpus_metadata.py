@@ -101,3 +101,71 @@ def test_a_regulation_states_its_own_in_force_dates_and_drafts_are_drafts(tmp_pa
 def test_a_paper_quoting_another_law_s_dates_gets_none(seeds_dir: Path):
     document = parse_path(seeds_dir / "002_f25bba03683a39c5.txt")
     assert document.in_force_from is None
+
+
+def _read(tmp_path, text: str, name: str = "doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_path(path)
+
+
+@pytest.mark.parametrize("line, number", [
+    ("自然资发[2023]15号", "自然资发〔2023〕15号"),
+    ("晋自然资发【2022】8号", "晋自然资发〔2022〕8号"),
+    ("晋市政发（2022）5号", "晋市政发〔2022〕5号"),
+    ("国办发〔2018〕128号", "国办发〔2018〕128号"),
+])
+def test_a_document_number_in_any_bracket_style_under_the_title(tmp_path, line, number):
+    document = _read(tmp_path, f"某省关于矿山修复的通知\n{line}\n一、总体要求\n鼓励修复。\n")
+    assert document.number == number
+    assert document.metadata_origin["number"] == "inferred:title_block"
+    assert not any(line in c.text for c in document.clauses)
+
+
+def test_a_promulgation_line_gives_order_number_issuer_dates_and_in_force(tmp_path):
+    document = _read(tmp_path, "某某保护条例\n（2010年3月1日国务院第100次常务会议通过 2010年3月20日中华人民共和国"
+                               "国务院令第五百七十号公布 自公布之日起施行）\n第一条 为了保护，制定本条例。\n"
+                               "第二条 本条例自公布之日起施行。1990年发布的《某某保护办法》同时废止。\n")
+    assert (document.number, document.issuer, document.issued, document.in_force_from, document.level) == \
+        ("国务院令第570号", "国务院", "2010-03-20", "2010-03-20", "state_council")
+    assert document.id == "cn-sc-order-570"
+
+
+def test_closing_signature_in_chinese_numerals_and_joint_issuers(tmp_path):
+    document = _read(tmp_path, "自然资源部 财政部关于矿山修复资金的通知\n自然资发〔2020〕9号\n各省自然资源厅：\n"
+                               "一、资金用途\n用于修复。\n自然资源部\n财政部\n二〇二〇年十二月三十一日\n")
+    assert document.issuer == "自然资源部、财政部"
+    assert document.issued == "2020-12-31"
+    assert document.level == "ministry" and document.region == "CN"
+    assert document.metadata_origin["issuer"] == "inferred:closing_block"
+    assert [c.text for c in document.clauses] == ["资金用途", "用于修复。"]
+
+
+@pytest.mark.parametrize("title, issuer, level, region", [
+    ("新乡市北部矿山生态保护与修复条例", "", "municipal", "河南"),     # 北部 is not a ministry
+    ("生态保护补偿条例", "", "state_council", "CN"),
+    ("中华人民共和国矿产资源法", "", "national_law", "CN"),
+    ("国务院关于加快推进某项工作的通知", "", "state_council", "CN"),
+    ("江西省矿山生态修复条例", "", "provincial", "江西"),
+    ("某项工作的通知", "晋城市人民政府", "municipal", "山西"),
+    ("某项工作的意见", "北京市人民政府", "provincial", "北京"),
+])
+def test_level_and_region_from_issuer_and_document_kind(title, issuer, level, region):
+    from corpus.metadata import level_of, region_of
+
+    assert level_of(issuer, title) == level
+    assert region_of(issuer, title) == region
+
+
+def test_an_amended_law_s_first_in_force_date_is_not_the_current_version_s(tmp_path):
+    document = _read(tmp_path, "中华人民共和国某法\n2000年1月1日 第九届全国人民代表大会常务委员会第一次会议通过\n"
+                               "2018年1月1日 第十三届全国人民代表大会常务委员会第二次会议第一次修正\n"
+                               "第一条 为了某事，制定本法。\n第二条 本法自2000年6月1日起施行。\n", "law.md")
+    assert document.issued == "2018-01-01" and document.in_force_from is None
+    assert document.issuer == "全国人民代表大会常务委员会"
+
+
+def test_a_numeric_file_name_never_becomes_the_title_when_the_text_has_one(tmp_path):
+    document = _read(tmp_path, "\n\n关于做好矿山复绿工作的通知\n\n各县人民政府：\n\n一、工作要求\n\n按期完成。\n",
+                     "content_5345294.txt")
+    assert document.title == "关于做好矿山复绿工作的通知"
