@@ -41,7 +41,9 @@ PARTS_WEIGHT = 0.5
 TEXT_FIELDS = ("text", "heading", "title", "issuer_text")
 SYNONYM_FIELDS = ("text", "heading")
 # A word that begins labels of one concept only and is no label itself (太阳能 of 太阳能发电, solar of
-# solar power / solar farm) finds that concept too, at EXPANSION_WEIGHT: every label is found from its head.
+# solar power / solar farm) finds that concept, at EXPANSION_WEIGHT, when the words alone find nothing
+# (Searcher retries with ``heads=True``): a label is found from its head, and a word that already has
+# clauses of its own (保护, 建设) is never widened to the one concept whose label it happens to begin.
 HEAD_MIN_SHARE = 0.5       # the head must be at least this share of the label (发 of 发电 is not its head)
 
 # Words that say which kind of clause the user wants. Data, not logic: a cue
@@ -78,6 +80,8 @@ class Understood:
     expanded_terms: list[str] = field(default_factory=list)
     implied_types: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)       # plain words typed (for did-you-mean)
+    use_heads: bool = False                # widen words that head a label (太阳能 → 太阳能发电's concept)
+    heads_used: bool = False               # … and some word was widened
 
 
 class Vocabulary:
@@ -226,9 +230,10 @@ class QueryBuilder:
                 continue
             stub = len(g) == 1 and len(g[0]) == 1 and not g[0].isascii() and has_long
             leaf = self._multi(g, phrase=True)
-            if len(g) == 1 and g[0] in self.heads:
+            if len(g) == 1 and u.use_heads and g[0] in self.heads:
                 # 太阳能 → also the concept of 太阳能发电, weighed as a synonym: the word itself ranks first
                 leaf = Or([leaf, Or([self._concept_query(self.heads[g[0]], u, typed=False)], boost=EXPANSION_WEIGHT)])
+                u.heads_used = True
             elif len(g) == 1 and (places := self._places(g[0])) is not None:
                 leaf = Or([leaf, places])       # 江西 → also 赣州, 寻乌 …
                 u.marks.update(places_names(g[0]))
@@ -292,9 +297,10 @@ class QueryBuilder:
         return Or(tags + [Or(alts, tie=LABEL_TIE)])
 
     # -- parser ---------------------------------------------------------------
-    def understand(self, raw: str) -> Understood:
+    def understand(self, raw: str, heads: bool = False) -> Understood:
+        """The query tree of ``raw``; ``heads`` also widens a word heading a label to its concept (太阳能)."""
         text = fold(_check(raw))
-        u = Understood(query=None)
+        u = Understood(query=None, use_heads=heads)
         numbers: list[Node] = []
         for start, end, keys in reversed(find_doc_numbers(text)):
             numbers.insert(0, Or([Term("number_key", k, boost=FIELD_BOOSTS["number_key"]) for k in keys]

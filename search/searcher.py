@@ -119,6 +119,7 @@ class Searcher:
         if filters is not None and not isinstance(filters, dict):
             raise QueryError("filters must be a mapping of filter name to value")
         understood = self.builder.understand(query)
+        understood_text = query
         result: dict[str, Any] = {"query": query, "total": 0, "hits": [],
                                   "expanded_terms": understood.expanded_terms}
         with self._lock:
@@ -132,7 +133,8 @@ class Searcher:
                 # 土地复垦条例第三条: that article first, then what the rest of the query finds
                 pinned = next((e.articles[asked] for e, _ in named if asked in e.articles), None)
                 result["article"] = {"asked": asked, "found": pinned is not None}
-                understood = self.builder.understand(self.documents.without_article(query))
+                understood_text = self.documents.without_article(query)
+                understood = self.builder.understand(understood_text)
                 result["expanded_terms"] = understood.expanded_terms
             elif named and named[0][1] == 0:
                 pinned = named[0][0].first      # the 文号 or the exact title: the document's first clause first
@@ -146,6 +148,14 @@ class Searcher:
             if browse:
                 result["browse"] = True
             matched, total, hits = self._run(understood, understood.query, allowed, limit, offset, sort, pinned)
+            if not total and understood.query is not None:
+                # nothing for the words themselves: a word heading a label finds its concept (太阳能, solar)
+                widened = self.builder.understand(understood_text, heads=True)
+                if widened.heads_used:
+                    matched, total, hits = self._run(widened, widened.query, allowed, limit, offset, sort, pinned)
+                    if total:
+                        understood = widened
+                        result["expanded_terms"] = widened.expanded_terms
             if not total and understood.relaxed is not None:
                 matched, total, hits = self._run(understood, understood.relaxed, allowed, limit, offset, sort, pinned)
                 result["relaxed"] = bool(total)
@@ -189,6 +199,8 @@ class Searcher:
             pos = pos[np.lexsort((ids, -final, -self.date_key[ids], ~lead))][offset:k]
         elif sort == "level":   # strongest tier first (law > regulation > … > research), then relevance
             pos = pos[np.lexsort((ids, -final, self.tier_rank[ids], ~lead))][offset:k]
+        elif q is None:         # browsing has no relevance: strongest tier first, newest first within it
+            pos = pos[np.lexsort((ids, -self.date_key[ids], self.tier_rank[ids]))][offset:k]
         else:
             if total > k and not lead.any():
                 pos = np.argpartition(-final, k - 1)[:k]

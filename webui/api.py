@@ -89,11 +89,12 @@ def _object_with(fields: dict[str, type]) -> dict[str, Any]:
 @bp.get("/search")
 def search():
     query = request.args.get("q", "").strip()
-    if not query:
-        raise APIError(400, "the parameter q (the query) is required", [detail("missing or empty", "q")])
+    filters = search_filters(request.args)
+    if not query and not filters:   # a filter alone browses (every clause it allows)
+        raise APIError(400, "the parameter q (the query) or a filter is required", [detail("missing or empty", "q")])
     limit = int_param("limit", 10, 1, current_app.config["SEARCH_MAX_LIMIT"])
     offset = int_param("offset", 0, 0, 10_000)
-    return jsonify(run_search(query, limit, offset, search_filters(request.args)))
+    return jsonify(run_search(query, limit, offset, filters))
 
 
 @bp.get("/documents")

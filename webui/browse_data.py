@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from search.documents import clause_label
 from webui.errors import APIError, detail
 from webui.glossary import as_dict
 from webui.state import current_kb
@@ -64,7 +65,13 @@ def concept_page(concept_id: str) -> dict[str, Any]:
         for cl in doc.clauses:
             if concept_id in cl.concepts or any(m.kind == "concept" and m.value == concept_id for m in cl.mentions):
                 clauses.append({"clause_id": cl.id, "doc_id": doc.id, "doc_title": doc.title, "doc_number": doc.number,
-                                "heading": " ".join(cl.heading_path), "text": cl.text, "type": cl.type})
+                                "heading": " ".join(cl.heading_path), "label": clause_label(cl), "text": cl.text,
+                                "type": cl.type, "status": doc.status or "unknown", "tier": doc.binding_tier,
+                                "content": doc.content or ""})
+    from corpus.model import TIER_RANK
+
+    clauses.sort(key=lambda c: TIER_RANK.get(c["tier"], 99))      # binding sources first, research after
+    graph = _graph_facts(concept_id)
     return {
         "id": c.id, "label_zh": c.pref.get("zh", ""), "label_en": c.pref.get("en", ""),
         "alt_labels": [{"text": t, "lang": lang} for t, lang in c.alt],
@@ -72,10 +79,21 @@ def concept_page(concept_id: str) -> dict[str, Any]:
         "schemes": [{"id": s, **_scheme_label(s)} for s in c.schemes],
         "broader": [_brief(concepts[b]) for b in c.broader if b in concepts],
         "narrower": sorted((_brief(n) for n in _narrower(concepts, concept_id)), key=lambda x: x["id"]),
-        "graph": _graph_facts(concept_id),
+        "graph": graph,
+        "source_refs": [_clause_ref(kb, cid) for cid in graph.get("sources") or []],
         "clauses": clauses,
         "rules": [rule_brief(r) for r in _rules() if _rule_uses(r, concept_id)],
     }
+
+
+def _clause_ref(kb: Any, clause_id: str) -> dict[str, Any]:
+    """A cited clause as a reader names it: 《title》 文号 第三条 (the id only when the clause is not in the corpus)."""
+    found = kb.clause(clause_id)
+    if not found:
+        return {"clause_id": clause_id, "doc_title": None, "label": clause_id}
+    doc, clause = found
+    return {"clause_id": clause_id, "doc_title": doc.title, "doc_number": doc.number, "label": clause_label(clause),
+            "status": doc.status or "unknown", "tier": doc.binding_tier, "content": doc.content or ""}
 
 
 def _graph_facts(concept_id: str) -> dict[str, Any]:
@@ -164,3 +182,103 @@ def rule_page(rule_id: str) -> dict[str, Any]:
         "tests": [{"name": t.name, "profile": t.profile, "expect": t.expect,
                    "as_of": t.as_of.isoformat() if t.as_of else None} for t in rule.tests],
     }
+
+
+# -- documents: the list with filters, sort and search; what the document page says about digests -----------
+
+DOC_FILTERS = ("level", "tier", "status", "region", "content")
+DOC_SORTS = ("date", "level", "title")
+# Where officials find the official text of a document of each tier (public finding aids, not the document itself).
+OFFICIAL_FINDERS = {
+    "law": ("国家法律法规数据库", "https://flk.npc.gov.cn/"),
+    "regulation": ("国家法律法规数据库", "https://flk.npc.gov.cn/"),
+    "ministry": ("中国政府网 政策文件库", "https://www.gov.cn/zhengce/"),
+    "standard": ("全国标准信息公共服务平台", "https://std.samr.gov.cn/"),
+}
+
+
+def _doc_row(doc: Any) -> dict[str, Any]:
+    return {"id": doc.id, "title": doc.title, "number": doc.number, "issuer": doc.issuer, "level": doc.level,
+            "tier": doc.binding_tier, "status": doc.status or "unknown", "content": doc.content or "",
+            "region": doc.region, "issued": doc.issued, "in_force_from": doc.in_force_from,
+            "in_force_until": doc.in_force_until, "verified": doc.verified,
+            "clause_count": len(doc.clauses)}
+
+
+def _matches_text(doc: Any, q: str) -> bool:
+    from search.analysis import doc_number_key, fold
+
+    folded = fold(q).replace(" ", "")
+    if not folded:
+        return True
+    key = doc_number_key(q)
+    if key and key == doc_number_key(doc.number):
+        return True
+    hay = fold(" ".join(x for x in (doc.title, doc.number or "", doc.issuer or "", doc.id) if x)).replace(" ", "")
+    return all(part in hay for part in fold(q).split())
+
+
+def _in_region(doc: Any, wanted: list[str]) -> bool:
+    from search.places import places_in, short_province
+
+    regions = set()
+    for w in wanted:
+        short = short_province(w)
+        regions.update({w, short, *places_in(short)})
+    return doc.region in regions
+
+
+def document_list(args: Any) -> dict[str, Any]:
+    """The documents a filter form asks for (``q``, level, tier, status, region, content, sort), with facet counts."""
+    from corpus.model import TIER_RANK
+
+    documents = list(current_kb().documents.values())
+    q = (args.get("q") or "").strip()
+    if len(q) > 200:
+        raise APIError(400, "the search text is longer than 200 characters", [detail(f"{len(q)} characters", "q")])
+    sort = args.get("sort") or "date"
+    if sort not in DOC_SORTS:
+        raise APIError(400, f"sort must be one of {', '.join(DOC_SORTS)}", [detail(f"not a sort: {sort!r}", "sort")])
+    chosen = {k: [v for v in args.getlist(k) if v.strip()] for k in DOC_FILTERS}
+    rows = [_doc_row(d) for d in documents if _matches_text(d, q)]
+
+    def keep(row: dict[str, Any], skip: str | None = None) -> bool:
+        for key, values in chosen.items():
+            if not values or key == skip:
+                continue
+            if key == "region":
+                if not _in_region(current_kb().documents[row["id"]], values):
+                    return False
+            elif row[key] not in values:
+                return False
+        return True
+
+    facets = {}
+    for key in DOC_FILTERS:    # each facet counted with the other filters applied, so its values stay choosable
+        counts: dict[str, int] = {}
+        for row in rows:
+            if keep(row, skip=key):
+                counts[row[key]] = counts.get(row[key], 0) + 1
+        facets[key] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    shown = [r for r in rows if keep(r)]
+    if sort == "date":
+        shown.sort(key=lambda r: (r["issued"] or r["in_force_from"] or "", r["id"]), reverse=True)
+    elif sort == "level":
+        shown.sort(key=lambda r: (TIER_RANK.get(r["tier"], 99), -int((r["issued"] or "0")[:4] or 0), r["id"]))
+    else:
+        shown.sort(key=lambda r: (r["title"], r["id"]))
+    return {"documents": shown, "total": len(shown), "all": len(documents), "q": q, "sort": sort,
+            "filters": {k: v for k, v in chosen.items() if v}, "facets": facets}
+
+
+def official_source(doc: Any) -> dict[str, Any] | None:
+    """What the document page says about a digest: that it is one, how it is numbered, where the official text is."""
+    if doc.content not in ("digest", "title_only"):
+        return None
+    numbered_by_points = any(c.path.rsplit("__", 1)[-1].startswith("pt_") for c in doc.clauses)
+    finder = OFFICIAL_FINDERS.get(doc.binding_tier)
+    if doc.binding_tier == "local" and doc.title.endswith("条例"):
+        finder = OFFICIAL_FINDERS["law"]
+    return {"content": doc.content, "numbering": "points" if numbered_by_points else "official",
+            "title": doc.title, "number": doc.number, "issuer": doc.issuer, "issued": doc.issued,
+            "finder": {"name": finder[0], "url": finder[1]} if finder else None}

@@ -82,6 +82,8 @@ def respond_error(status: int, message: str, details: list[dict[str, Any]] | Non
 # ``advisor.profile.message_zh``): pattern of the English message -> Chinese, ``{1}``… its groups.
 _ZH: list[tuple[str, str]] = [
     (r"no page or resource at (.*)", "没有这个页面或资源：{1}"),
+    (r"the query is longer than (\d+) characters", "检索词超过 {1} 个字符的上限，请缩短后再试"),
+    (r"(\d+) characters", "{1} 个字符"),
     (r"(\w+) is not allowed on (.*)", "{2} 不接受 {1} 请求"),
     (r"request body larger than the limit of (\d+) bytes", "请求内容超过 {1} 字节的上限"),
     (r"(.*) bytes, limit (\d+) \(MAX_CONTENT_LENGTH\)", "{1} 字节，上限 {2} 字节"),

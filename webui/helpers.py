@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from webui import i18n
 
 # Facets whose values are closed vocabularies with interface labels in the catalog.
-_CATALOG_FACETS = {"level": "level.", "status": "status.", "clause_type": "ctype."}
+_CATALOG_FACETS = {"level": "level.", "status": "status.", "clause_type": "ctype.", "tier": "tier."}
 
 
 def marks(highlight: str) -> Markup:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request
 
 from corpus.model import split_clause_id
+from search.documents import clause_label
 from webui import browse_data
 from webui.errors import APIError, detail
-from webui.present import clause_url, document_detail, document_summary, segments
+from webui.present import clause_url, document_detail, segments
 from webui.render import render
 from webui.state import current_kb
 
@@ -15,8 +16,20 @@ bp = Blueprint("browse", __name__)
 
 @bp.get("/documents")
 def documents():
-    docs = sorted(current_kb().documents.values(), key=lambda d: (d.issued or "", d.id), reverse=True)
-    return render("documents.html", {"documents": [document_summary(d) for d in docs]})
+    """Every document, filtered (level, tier, status, region, content), searched (title, 文号, issuer) and sorted."""
+    return render("documents.html", browse_data.document_list(request.args), docs_link=_docs_link)
+
+
+def _docs_link(name: str, value: str) -> str:
+    """This document list with one filter value added (or, if already chosen, removed)."""
+    from urllib.parse import urlencode
+
+    pairs = [(k, v) for k, v in request.args.items(multi=True)]
+    if (name, value) in pairs:
+        pairs.remove((name, value))
+    else:
+        pairs.append((name, value))
+    return "/documents?" + urlencode(pairs)
 
 
 @bp.get("/documents/<doc_id>")
@@ -25,7 +38,10 @@ def document(doc_id: str):
     doc = kb.documents.get(doc_id)
     if doc is None:
         raise APIError(404, f"no document {doc_id!r} in the knowledge base", [detail("unknown document id", "doc_id")])
-    return render("document.html", document_detail(doc, kb.documents), segments=segments, known_docs=kb.documents)
+    data = document_detail(doc, kb.documents)
+    data.update({"tier": doc.binding_tier, "content": doc.content or "", "official": browse_data.official_source(doc)})
+    labels = {c.id: clause_label(c) for c in doc.clauses}
+    return render("document.html", data, segments=segments, known_docs=kb.documents, labels=labels)
 
 
 @bp.get("/clauses/<path:clause_id>")

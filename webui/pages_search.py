@@ -12,7 +12,8 @@ from webui.state import current_kb
 bp = Blueprint("search", __name__)
 
 # Filters the search stage understands, as query parameters of /search and /api/search.
-FILTERS = ("level", "region", "issuer", "status", "clause_type", "concept", "year", "year_from", "year_to")
+FILTERS = ("level", "tier", "region", "issuer", "status", "clause_type", "concept", "year", "year_from", "year_to")
+SORTS = ("relevance", "date", "level")
 
 
 def search_filters(args) -> dict[str, Any]:
@@ -32,13 +33,24 @@ def search_filters(args) -> dict[str, Any]:
     return filters
 
 
+def sort_param() -> str:
+    """The ``sort`` parameter: relevance (default), date (newest first) or level (strongest tier first)."""
+    sort = request.args.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise APIError(400, f"sort must be one of {', '.join(SORTS)}", [detail(f"not a sort: {sort!r}", "sort")])
+    return sort
+
+
 def run_search(query: str, limit: int, offset: int, filters: dict[str, Any]) -> dict[str, Any]:
-    """Call the search stage, after checking the HTTP input the stage cannot see."""
+    """Call the search stage, after checking the HTTP input the stage cannot see.
+
+    An empty query with filters browses (every clause the filters allow).
+    """
     max_len = current_app.config["MAX_QUERY_LENGTH"]
     if len(query) > max_len:
         raise APIError(400, f"the query is longer than {max_len} characters",
                        [detail(f"{len(query)} characters", "q")])
-    return current_kb().searcher.search(query, limit=limit, offset=offset, filters=filters)
+    return current_kb().searcher.search(query, limit=limit, offset=offset, filters=filters, sort=sort_param())
 
 
 def int_param(name: str, default: int, minimum: int, maximum: int) -> int:
@@ -80,21 +92,23 @@ def search():
     size = current_app.config["SEARCH_PAGE_SIZE"]
     page = int_param("page", 1, 1, 1000)
     filters = search_filters(request.args)
-    if not query:
+    sort = sort_param()
+    if not query and not filters:
         return render("search.html", {"query": "", "total": 0, "hits": [], "page": 1, "pages": 0,
-                                      "filters": filters})
+                                      "filters": filters, "sort": sort})
     try:
         result = run_search(query, size, (page - 1) * size, filters)
     except _query_error() as exc:
         if request.args.get("format") == "json":
             raise
         return render("search.html", {"query": query, "total": 0, "hits": [], "page": 1, "pages": 0,
-                                      "filters": filters, "query_error": str(exc)}, status=400,
-                      facet_link=_facet_link, page_link=_page_link)
+                                      "filters": filters, "sort": sort, "query_error": str(exc)}, status=400,
+                      facet_link=_facet_link, page_link=_page_link, sort_link=_sort_link)
     total = int(result.get("total", 0))
     data = dict(result)
-    data.update({"page": page, "pages": (total + size - 1) // size, "filters": filters, "page_size": size})
-    return render("search.html", data, facet_link=_facet_link, page_link=_page_link)
+    data.update({"page": page, "pages": (total + size - 1) // size, "filters": filters, "page_size": size,
+                 "sort": sort})
+    return render("search.html", data, facet_link=_facet_link, page_link=_page_link, sort_link=_sort_link)
 
 
 def _query_error():
@@ -113,6 +127,14 @@ def _facet_link(name: str, value: Any) -> str:
     else:
         pairs.append((name, str(value)))
     return "/search?" + urlencode(pairs)
+
+
+def _sort_link(sort: str) -> str:
+    """This search in another order (back to its first page)."""
+    from urllib.parse import urlencode
+
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "sort")]
+    return "/search?" + urlencode([*pairs, *([("sort", sort)] if sort != "relevance" else [])])
 
 
 def _page_link(page: int) -> str:
