@@ -53,6 +53,15 @@ def register_bench(bench_subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_bench_ingest)
     register_classify_bench(bench_subparsers)
+    p = bench_subparsers.add_parser(
+        "reading", help="field-by-field accuracy of reading files (title, 文号, issuer, dates, level, counts)",
+        description="Read every file an expected.json names (title, 文号, issuer, dates, level, region, "
+                    "relations, counts of 章/条/一、/（一）) and print the share read right per field. Default "
+                    "folders: the shared folder's realdocs/ and the checkout's tests/fixtures/reading.")
+    p.add_argument("folders", nargs="*", metavar="FOLDER", help="folders holding expected.json")
+    p.add_argument("--errors", action="store_true", help="also list every field read wrong")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_bench_reading)
 
 
 def register_classify_bench(bench_subparsers) -> None:
@@ -221,4 +230,43 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
         print(f"  of which parsing: {result['parse_chars_per_s']:>12,.0f} chars/s, "
               f"annotation: {result['annotate_chars_per_s']:,.0f} chars/s")
         print(f"start-up (jieba dictionary + spaCy): {result['startup_s']:.2f} s")
+    return 0
+
+
+def cmd_bench_reading(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from corpus.annotate import Annotator
+    from corpus.readingeval import evaluate_folder
+    from corpus.readingset import prepare
+    from minekb.shared import shared_dir
+
+    folders = [Path(f) for f in args.folders]
+    if not folders:
+        shared = shared_dir()
+        checkout = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reading"
+        folders = [f for f in ((shared / "realdocs") if shared else None, checkout) if f and f.is_dir()]
+    folders = [f for f in folders if (f / "expected.json").is_file()]
+    if not folders:
+        raise CLIError("no folder with an expected.json: name one, or set MINEKB_SHARED to the shared folder")
+    annotator = Annotator()
+    results = {}
+    for folder in folders:
+        with tempfile.TemporaryDirectory() as tmp:
+            missing = prepare(folder, Path(tmp))
+            if missing:
+                raise CLIError("; ".join(missing.values()))
+            results[str(folder)] = evaluate_folder(Path(tmp), annotator=annotator)
+    if args.json:
+        print(json.dumps({name: score.as_json() for name, score in results.items()}, ensure_ascii=False, indent=1))
+        return 0
+    for name, score in results.items():
+        print(f"{name} ({len(score.checks)} files)")
+        print(score.table())
+        if args.errors:
+            for check in score.checks:
+                for field_name, (expected, found) in check.wrong.items():
+                    print(f"  {check.file}: {field_name} expected {expected!r}, found {found!r}")
+        print()
     return 0
