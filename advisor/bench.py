@@ -1,10 +1,14 @@
 """``minekb bench advise``: batch throughput end to end, and the latency of one advice.
 
-Throughput runs the real command, ``minekb advise FILE --jsonl``, in a child
-process on a seeded random batch of valid profiles (every enum of the
-contract drawn at random, fields left out at random so that the unknowns
-path is exercised too) and times it from start to exit, output written.
-Latency advises single profiles in-process and reports p50 / p95.
+Throughput runs the real command, ``minekb advise FILE --jsonl|--compact|--csv``,
+in a child process on a seeded random batch of valid profiles (every enum of
+the contract drawn at random, fields left out at random so that the unknowns
+path is exercised too), read from a JSON Lines or CSV file, and times it from
+start to exit with the output written to a file: wall time, CPU time of the
+command and its workers, and the peak memory of its largest process. With
+``--per-mine`` each run is repeated on the per-mine reference path, for the
+speed-up of the columnar path. Latency advises single profiles in-process and
+reports p50 / p95.
 """
 from __future__ import annotations
 
@@ -50,26 +54,47 @@ def synthetic_profile(rng: random.Random, i: int, keep: float = 0.8) -> dict[str
 
 
 def write_batch(path: Path, n: int, seed: int) -> None:
+    """A seeded batch as JSON Lines (``.jsonl``) or as CSV with the contract's field names (``.csv``)."""
     rng = random.Random(seed)
-    with path.open("w", encoding="utf-8") as fh:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        if path.suffix == ".csv":
+            import csv
+
+            fields = list(PROFILE_FIELDS)
+            writer = csv.writer(fh)
+            writer.writerow(fields)
+            for i in range(n):
+                p = synthetic_profile(rng, i)
+                writer.writerow([";".join(v) if isinstance(v, list) else ("true" if v is True else "false")
+                                 if isinstance(v, bool) else "" if v is None else v
+                                 for v in (p.get(f) for f in fields)])
+            return
         for i in range(n):
             fh.write(json.dumps(synthetic_profile(rng, i), ensure_ascii=False) + "\n")
 
 
-def _run_advise(src: Path, dest: str | Path, workers: int, home: str) -> tuple[float, float, int]:
-    """Wall time and CPU time (all its processes) of `minekb advise SRC --jsonl > DEST`, and its exit code."""
-    cmd = [sys.executable, "-m", "minekb", "advise", str(src), "--jsonl", "--workers", str(workers)]
+def _run_advise(src: Path, dest: str | Path, workers: int, home: str, *flags: str) -> dict[str, float]:
+    """Wall time, CPU time (the command and its workers) and peak memory (the largest of its processes) of
+    ``minekb advise SRC FLAGS > DEST``, and its exit code."""
+    cmd = [sys.executable, "-m", "minekb", "advise", str(src), *flags, "--workers", str(workers)]
     env = dict(os.environ, MINEKB_HOME=home)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with open(dest, "wb") as fh:
-        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.PIPE, env=env)
+        err = proc.stderr.read() if proc.stderr else b""
+        _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if proc.returncode != 0:
-        print(proc.stderr.decode("utf-8", "replace")[-2000:], file=sys.stderr)
-    return wall, cpu, proc.returncode
+    code = proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here: Popen must not wait again
+    if code != 0:
+        print(err.decode("utf-8", "replace")[-2000:], file=sys.stderr)
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "code": code}
+
+
+MODES = {  # output format -> flags of `minekb advise`
+    "jsonl": ("--jsonl",),              # the full contract: every reason with its clauses' text
+    "compact": ("--compact",),          # sources by clause id + one table of clauses
+    "csv": ("--csv",),                  # the flat summary, one row a mine
+}
 
 
 def run_bench(args) -> int:
@@ -80,25 +105,40 @@ def run_bench(args) -> int:
 
     kb = KnowledgeBase.open(progress=TerminalProgress())  # build once, outside the timings
     home = str(kb.home.path) if kb.home else os.environ.get("MINEKB_HOME", "")
+    sizes = [int(x) for x in str(args.sizes or args.n).replace("，", ",").split(",") if x.strip()]
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    bad = [m for m in modes if m not in MODES]
+    if bad:
+        print(f"bench advise: unknown mode {bad[0]!r}; use {', '.join(MODES)}", file=sys.stderr)
+        return 2
+    cores = os.cpu_count() or 1
+    print(f"advise batch, end to end through `minekb advise` ({args.workers} workers, {cores} cores), "
+          "start-up and knowledge-base load included, output written to a file:")
     with tempfile.TemporaryDirectory(prefix="minekb-bench-") as tmp:
-        src = Path(tmp) / "mines.jsonl"
-        write_batch(src, args.n, args.seed)
-        # 1) output discarded: the tool's own throughput; 2) output to a file on this disk.
-        wall_null, cpu_null, rc = _run_advise(src, os.devnull, args.workers, home)
-        if rc != 0:
-            print(f"bench advise: `minekb advise` exited with {rc}", file=sys.stderr)
-            return 1
-        out = Path(tmp) / "advice.jsonl"
-        wall_file, cpu_file, rc = _run_advise(src, out, args.workers, home)
-        if rc != 0:
-            print(f"bench advise: `minekb advise` exited with {rc}", file=sys.stderr)
-            return 1
-        with out.open("rb") as fh:
-            lines = sum(1 for _ in fh)
-        size_mb = out.stat().st_size / 1e6
-    if lines != args.n:
-        print(f"bench advise: expected {args.n} advices, got {lines}", file=sys.stderr)
-        return 1
+        for n in sizes:
+            src = Path(tmp) / f"mines-{n}.{args.input}"
+            write_batch(src, n, args.seed)
+            for mode in modes:
+                runs = [("columnar", ())] + ([("per-mine", ("--per-mine",))] if args.per_mine else [])
+                for path_name, extra in runs:
+                    out = Path(tmp) / f"advice-{n}-{mode}"
+                    r = _run_advise(src, out, args.workers, home, *MODES[mode], *extra)
+                    if r["code"] not in (0,):
+                        print(f"bench advise: `minekb advise` exited with {r['code']}", file=sys.stderr)
+                        return 1
+                    with out.open("rb") as fh:
+                        lines = sum(1 for _ in fh)
+                    expect = n + (1 if mode in ("csv", "compact") else 0)   # a header / the clause table
+                    if lines != expect:
+                        print(f"bench advise: expected {expect} lines of output, got {lines}", file=sys.stderr)
+                        return 1
+                    size_mb = out.stat().st_size / 1e6
+                    out.unlink()
+                    print(f"  {n:>7,} mines {args.input} -> {mode:<7} {path_name:<8}: {r['wall']:6.2f} s = "
+                          f"{n / r['wall']:>6,.0f} mines/s; CPU {r['cpu'] / n * 1e3:.2f} ms a mine; "
+                          f"output {size_mb:,.0f} MB ({size_mb * 1e3 / n:.1f} kB a mine); "
+                          f"peak memory {r['rss_mb']:,.0f} MB")
+            src.unlink()
 
     adv = kb.advisor
     rng = random.Random(args.seed + 1)
@@ -118,15 +158,6 @@ def run_bench(args) -> int:
     p50, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
     c50, c95 = statistics.median(cpu_times), cpu_times[int(0.95 * (len(cpu_times) - 1))]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"advise batch: {args.n} mines end to end through `minekb advise --jsonl` ({args.workers} workers), "
-          f"including start-up and knowledge-base load:")
-    cores = os.cpu_count() or 1
-    print(f"  output discarded: {wall_null:.2f} s = {args.n / wall_null:,.0f} mines/s (target >= 1,650); "
-          f"CPU {cpu_null:.1f} s = {cpu_null / args.n * 1e3:.2f} ms a mine, "
-          f"{args.n / (cpu_null / min(cores, args.workers + 1)):,.0f} mines/s on {min(cores, args.workers + 1)} "
-          f"uncontended cores")
-    print(f"  output to a file: {wall_file:.2f} s = {args.n / wall_file:,.0f} mines/s; CPU {cpu_file:.1f} s "
-          f"({size_mb:,.0f} MB, {size_mb * 1e3 / args.n:.1f} kB a mine)")
     print(f"advise one mine in-process: p50 {p50:.2f} ms, p95 {p95:.2f} ms wall (target p95 <= 5 ms); "
           f"CPU p50 {c50:.2f} ms, p95 {c95:.2f} ms; over {len(times)} profiles")
     print(f"machine load average during the run: {load:.2f} on {cores} cores "

@@ -345,11 +345,17 @@ def register(subparsers) -> None:
 
 def register_bench(bench_subparsers) -> None:
     b = bench_subparsers.add_parser(
-        "advise", help="mines/s of a batch through `minekb advise --jsonl`, and one-mine latency",
+        "advise", help="mines/s of a batch through `minekb advise` (full, compact, CSV output), and one-mine latency",
         description="Generate a seeded random batch of valid profiles, advise it end to end through the same path "
                     "as `minekb advise --jsonl` (read, validate, advise, serialize, in input order), and measure "
                     "p50/p95 latency of one in-process advice.")
     b.add_argument("--n", type=int, default=20000, help="mines in the batch (default 20000)")
+    b.add_argument("--sizes", metavar="N1,N2", help="several batch sizes, e.g. 20000,99000 (overrides --n)")
+    b.add_argument("--modes", default="jsonl,compact,csv",
+                   help="output formats to time: jsonl (full contract), compact, csv (default: all three)")
+    b.add_argument("--input", choices=["jsonl", "csv"], default="jsonl", help="input file format (default jsonl)")
+    b.add_argument("--per-mine", action="store_true",
+                   help="also time each run on the per-mine reference path (the columnar speed-up)")
     b.add_argument("--seed", type=int, default=7, help="random seed of the synthetic profiles")
     b.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     b.add_argument("--latency-n", type=int, default=2000, help="single advices timed for p50/p95 (default 2000)")

@@ -158,9 +158,15 @@ def test_entropy_weights_option_weighs_the_batch_by_its_own_spread(tmp_path, cap
 
 
 def test_bench_advise_runs_the_real_command_and_prints_its_figures(capsys):
-    code, out, err = _run(capsys, "bench", "advise", "--n", "40", "--latency-n", "20")
+    code, out, err = _run(capsys, "bench", "advise", "--sizes", "40,60", "--latency-n", "20", "--per-mine",
+                          "--input", "csv")
     assert code == 0, err
-    assert "mines/s" in out and "p95" in out and "40 mines end to end" in out
+    rows = [line for line in out.splitlines() if "mines/s" in line]
+    assert len(rows) == 2 * 3 * 2, out          # two sizes x three outputs x (columnar, per-mine)
+    for mode in ("jsonl", "compact", "csv"):
+        assert sum(f"-> {mode} " in r for r in rows) == 4
+    assert all("peak memory" in r and "kB a mine" in r for r in rows)
+    assert "p95" in out
 
 
 def test_parallel_chunks_come_back_through_spool_files_that_are_removed(kb, tmp_path):
