@@ -212,32 +212,33 @@ class UnknownsBuilder:
         return hit
 
     def __call__(self, pending: Iterable[Any], profile: dict[str, Any]) -> list[dict[str, Any]]:
-        per_field: dict[str, list[str]] = {}
-        rules: dict[str, list[str]] = {}
+        # per unknown field: the effects and the rules, each once, in first-seen order (dicts as ordered sets)
+        per_field: dict[str, dict[str, None]] = {}
+        rules: dict[str, dict[str, None]] = {}
+        order = self._order
         for p in pending:
             effects = self._rule_effects(p)
+            rid = p.rule_id
             for fld in p.unknown_fields or ():
-                if fld in profile or fld not in self._order:
+                if fld in profile or fld not in order:
                     continue
-                lst = per_field.get(fld)
-                if lst is None:
-                    lst = per_field[fld] = []
-                    rules[fld] = []
+                eff = per_field.get(fld)
+                if eff is None:
+                    eff = per_field[fld] = {}
+                    rules[fld] = {}
                 for e in effects:
-                    if e not in lst:
-                        lst.append(e)
-                if p.rule_id not in rules[fld]:
-                    rules[fld].append(p.rule_id)
+                    eff[e] = None
+                rules[fld][rid] = None
         out = []
-        for fld in sorted(per_field, key=lambda f: (-len(rules[f]), self._order[f])):
+        for fld in sorted(per_field, key=lambda f: (-len(rules[f]), order[f])):
             label = PROFILE_FIELDS[fld].label_zh
-            eff = per_field[fld]
+            eff = list(per_field[fld])
             if eff:
                 shown = "、".join(eff[:self.limit]) + ("等" if len(eff) > self.limit else "")
                 text = f"「{label}」未知：查明后可能得出{shown}（涉及规则 {len(rules[fld])} 条）"
             else:
                 text = f"「{label}」未知：查明后将决定 {len(rules[fld])} 条规则是否适用"
-            out.append({"field": fld, "effect_zh": text, "rules": rules[fld]})
+            out.append({"field": fld, "effect_zh": text, "rules": list(rules[fld])})
         return out
 
 

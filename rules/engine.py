@@ -275,19 +275,20 @@ class RuleSet(Precedence):
                      pending_producers: dict[str, bool]) -> list[Pending]:
         """A ``Pending`` per undecided rule. What keeps a rule undecided depends only on the values of the
         fields it reads, so it is cached on them; facts are expanded into their own unknown fields."""
-        frozen = _frozen(profile)
+        frozen = None   # the profile as cache keys, made only if a rule below needs it
         memo: dict[str, frozenset] = {}
         out = []
         simple = self._simple
         cache = self._simple_pending
+        get = profile.get
         for rule, region_pending in unknown:
             shape = simple.get(rule.id)
             if shape is not None:
                 # a conjunction of comparisons: undecided exactly by its missing fields and undecided facts
-                fields = [f for f in shape[0] if profile.get(f) is None]
+                fields = [f for f in shape[0] if get(f) is None]
                 if region_pending:
                     fields.append("province")
-                open_facts = [x for x in shape[1] if facts.get(x) is None]
+                open_facts = [x for x in shape[1] if facts.get(x) is None] if shape[1] else shape[1]
                 if not open_facts:
                     key = (rule.id, *fields)
                     made = cache.get(key)
@@ -297,11 +298,15 @@ class RuleSet(Precedence):
                         made = cache[key] = Pending(rule.id, fields, self._then_lists[rule.id])
                     out.append(made)
                     continue
+                if frozen is None:
+                    frozen = _frozen(profile)
                 more = set(fields)
                 for fact in open_facts:
                     more |= self._fact_unknowns(fact, frozen, profile, facts, pending_producers, memo)
                 out.append(self._pending_of(rule.id, frozenset(more)))
                 continue
+            if frozen is None:
+                frozen = _frozen(profile)
             made, fields, fact_names = self._unknown_entry(rule, region_pending, frozen, profile, facts)
             if made is None:
                 fields = set(fields)
