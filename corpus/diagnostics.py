@@ -5,7 +5,7 @@ refuses the whole batch when any file has one. A warning is raised when
 
 * the title was taken from the file name (no title line was found);
 * no 文号 was found in a document of a kind issued under one (通知, 意见, 决定, 批复, 函 …);
-* no issuer was found in a policy document;
+* no issuer was found in a policy document (a level other than research, or a title naming a policy kind);
 * a clause is longer than ``LONG_CLAUSE`` characters (structure probably missed);
 * a long text gave no numbered structure at all;
 * the loader met Word's automatic numbering (and rendered it to the numbers Word shows).
@@ -16,13 +16,14 @@ import re
 
 LONG_CLAUSE = 3000           # characters; real articles and items are far shorter
 NO_STRUCTURE_MIN = 1500      # a text this long with no numbered heading probably lost its structure
+_POLICY_KINDS = re.compile(r"(?:法|条例|规定|办法|细则|意见|通知|决定|规划|方案|批复|函|公告|通告)(?:[（(][^）)]*[）)])?$")
 _NUMBERED_KINDS = re.compile(r"(?:通知|意见|决定|批复|函|通报|公告|通告|方案)(?:[（(][^）)]*[）)])?$")
 
 
 def reading_warnings(document, loaded, nodes) -> list[str]:
     warnings: list[str] = list(getattr(loaded, "notes", []) or [])
     origin = document.metadata_origin
-    policy = document.level not in ("research", "foreign")
+    policy = document.level not in ("research", "foreign") or bool(_POLICY_KINDS.search(document.title or ""))
     if origin.get("title") == "file_name":
         warnings.append(f"title taken from the file name ({loaded.path.name}): no title line found; "
                         "give the title in front matter or a sidecar")

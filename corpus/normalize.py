@@ -119,7 +119,8 @@ def clean_lines(text: str) -> list[str]:
     page-number lines, table-of-contents lines (a heading followed by dot
     leaders or a page number), paper furniture, web-page furniture
     (扫一扫在手机打开当前页, 【我要纠错】, 打印本页, 关闭窗口, 来源：…) and running headers/footers:
-    short lines repeated three or more times.
+    short lines repeated three or more times. A line of ``RUN_ON_MIN`` characters or more is a whole
+    text run together and is broken before its own numbering (``split_run_on``).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL_RE.sub("", text)
@@ -137,7 +138,46 @@ def clean_lines(text: str) -> list[str]:
             lines.append("")
             continue
         lines.append(line)
-    return _drop_running_heads(lines)
+    lines = _drop_running_heads(lines)
+    if any(len(line) >= RUN_ON_MIN for line in lines):
+        lines = [piece for line in lines for piece in (split_run_on(line) if len(line) >= RUN_ON_MIN else [line])]
+    return lines
+
+
+RUN_ON_MIN = 1500     # a line this long is a whole text run together (newlines lost in a copy), not a paragraph
+_INLINE_HEAD_RE = re.compile(
+    r"(?<=[。；：！？!?;:\s])\s*(?=(第([一二三四五六七八九十百零〇]+|\d+)([章节条])|([一二三四五六七八九十]+)、|"
+    r"[（(]([一二三四五六七八九十]+)[）)]))")
+
+
+def split_run_on(line: str) -> list[str]:
+    """A text whose newlines were lost: break it before its own numbering (第N章, 第N条, 一、, （一）).
+
+    Only numbers in sequence break (1, or the previous of the same kind + 1), so a 第三条 cited
+    inside a sentence stays text.
+    """
+    from corpus.numbering import cn_to_int
+
+    last: dict[str, int] = {}
+    cuts = []
+    for m in _INLINE_HEAD_RE.finditer(line):
+        if m.group(2):
+            kind, number = m.group(3), m.group(2)
+        elif m.group(4):
+            kind, number = "、", m.group(4)
+        else:
+            kind, number = "（）", m.group(5)
+        try:
+            n = cn_to_int(number)
+        except ValueError:
+            continue
+        if n == 1 or n == last.get(kind, 0) + 1:
+            last[kind] = n
+            cuts.append(m.end())
+    if len(cuts) < 3:
+        return [line]
+    pieces = [line[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(line)])]
+    return [p for p in pieces if p]
 
 
 def _is_toc_entry(line: str) -> bool:

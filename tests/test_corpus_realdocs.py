@@ -158,3 +158,30 @@ def test_word_automatic_numbering_is_rendered_and_warned_about(own_set):
     assert headings[:5] == ["第一条", "第二条", "第三条", "（一）", "（二）"]
     assert any("automatic numbering" in w for w in warnings)
     assert next(c for c in document.clauses if c.path == "art_3__para_2").text.startswith("采矿权人未履行")
+
+
+def test_a_text_run_together_on_one_line_is_split_at_its_own_numbering(tmp_path):
+    import re
+
+    source = (_realdocs() / "地质灾害防治条例(2003-11-24).md").read_text(encoding="utf-8")
+    body = re.sub(r"\s+", " ", source.split("<!-- INFO END -->", 1)[1].replace("#", ""))
+    path = tmp_path / "one_line.txt"
+    path.write_text("地质灾害防治条例 " + body, encoding="utf-8")
+    document, warnings = read_document(path)
+    assert (counts(document)["chapters"], counts(document)["articles"]) == (7, 49)
+    assert max(len(c.text) for c in document.clauses) < 600
+    assert document.title == "地质灾害防治条例" and document.level == "state_council"
+    assert not any("characters" in w for w in warnings)
+    # an article cited inside a sentence stays text
+    art = next(c for c in document.clauses if c.path == "art_47")
+    assert "《地质资料管理条例》" in art.text
+
+
+def test_a_long_clause_and_a_text_without_structure_are_warned_about(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("某市矿山修复工作情况的通知\n\n" + "今年各地推进矿山修复工作，取得了积极进展，" * 160 + "。\n",
+                    encoding="utf-8")
+    _, warnings = read_document(path)
+    assert any("characters: its structure was probably not recognized" in w for w in warnings)
+    assert any(w.startswith("no structure found") for w in warnings)
+    assert any(w.startswith("no 文号 found") for w in warnings)
