@@ -32,6 +32,7 @@ from corpus.loaders import LoadError, find_sidecar, is_supported, load_file
 from corpus.metadata import MetadataError
 from corpus.model import Document
 from corpus.parse import parse_with_warnings
+from corpus.supersede import Superseder, adopt, beside_id, numbered_as_official, rename
 from minekb.progress import Progress, null_progress
 
 STATUSES = ("added", "unchanged", "replaced", "skipped", "error")
@@ -143,6 +144,7 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
     batch: dict[str, tuple[Document, FileResult, bytes, str, str]] = {}
     total = len(files)
     annotator: Annotator | None = None
+    superseder: Superseder | None = None      # the official text of a document supersedes its digest
     for done, path in enumerate(files):
         progress("ingest", done, total, path.name)
         try:
@@ -155,10 +157,28 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
                                                entry.get("title", "")))
                 continue
             document, warnings = parse_with_warnings(loaded)
+            superseder = superseder or Superseder(gen_dir, manifest)
+            held = superseder.official_holding(document)
+            if held is not None:      # a digest never replaces the official text of the same document
+                report.files.append(FileResult(str(path), "skipped", document.id, len(held.clauses), held.title,
+                                               "the official text of this document supersedes the digest"))
+                continue
+            digest = superseder.digest_for(document)
+            beside = ""
+            if digest is not None and not numbered_as_official(digest):
+                beside = f"the project's digest {digest.id} (numbered by its own points) stays beside it"
+                if document.id == digest.id:
+                    document = rename(document, beside_id(digest))
+                digest = None
+            if digest is not None:
+                document = adopt(document, digest)
+                if document.id in batch:          # the digest came earlier in this batch: it is not stored
+                    earlier = batch.pop(document.id)[1]
+                    earlier.status, earlier.message = "skipped", f"superseded by the official text {path}"
             if document.id in batch:
                 raise LoadError(path, f"document id {document.id!r} is also produced by "
                                       f"{batch[document.id][1].path}; give one of them an 'id' in its metadata")
-            status, message = "added", ""
+            status, message = "added", beside
             previous = _ingested_from(manifest, path)
             if previous and previous != document.id and document.id not in manifest:
                 # the same file, changed so much that its id changed (a new title or 文号)
@@ -172,7 +192,9 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
                 store.remove_document(gen_dir, previous)
                 del manifest[previous]
                 status, message = "replaced", f"id changed from {previous}"
-            if document.id in manifest:
+            if digest is not None:
+                status, message = "replaced", f"the official text supersedes the project's digest {document.id}"
+            elif document.id in manifest:
                 if not replace:
                     status = "skipped"
                     message = (f"{document.id} is already ingested (from {manifest[document.id].get('path')}) "
@@ -186,6 +208,7 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
                 continue
             annotator = annotator or Annotator(terms)
             annotator.annotate(document)
+            superseder.note(document)
             by_sha[sha] = document.id
             batch[document.id] = (document, result, loaded.raw, sha, path.suffix.lower())
         except (LoadError, MetadataError) as exc:
@@ -206,7 +229,7 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
         store.save_document(gen_dir, document)
         store.save_source(gen_dir, doc_id, ext, raw)
         manifest[doc_id] = {"sha256": sha, "path": result.path, "ext": ext, "clauses": len(document.clauses),
-                            "title": document.title}
+                            "title": document.title, "content": document.content}
     for doc_id in relinked:
         store.save_document(gen_dir, stored[doc_id])
     report.relinked = sorted(relinked)
