@@ -21,6 +21,7 @@ import multiprocessing as mp
 import os
 import shutil
 import tempfile
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
@@ -73,6 +74,7 @@ def advise_records(advisor, records: Iterable[Any], *, as_of: Any = None, explai
 # ---------------------------------------------------------------- parallel
 _WORKER: dict[str, Any] = {}
 WARM_CHUNKS = 2   # chunks advised in the parent before the fork (see ParallelBatch._run_pool)
+AHEAD = 4         # chunks in flight per worker
 
 
 @dataclass
@@ -231,16 +233,19 @@ class ParallelBatch:
             yield first, _work(first)
         _WORKER["spool"] = spool
         ctx = mp.get_context("fork")
-        pending: list[list[InputRecord]] = []
-
-        def tracked(chs):
-            for ch in chs:
-                pending.append(ch)
-                yield [(r.index, r.where, r.raw, r.kind) for r in ch]
-
+        # At most AHEAD chunks per worker are read and in flight: a file of any size is advised in bounded
+        # memory (Pool.imap would read the whole input ahead of the workers).
+        window: deque = deque()
         with ctx.Pool(self.workers) as pool:
-            for result in pool.imap(_work, tracked(chunks)):
-                yield pending.pop(0), result
+            for ch in chunks:
+                job = pool.apply_async(_work, ([(r.index, r.where, r.raw, r.kind) for r in ch],))
+                window.append((ch, job))
+                if len(window) >= AHEAD * self.workers:
+                    done, job = window.popleft()
+                    yield done, job.get()
+            while window:
+                done, job = window.popleft()
+                yield done, job.get()
 
     def run(self, records: Iterable[InputRecord]) -> Iterator[tuple[InputRecord, bytes | None, str | None]]:
         """Yield (record, advice text as UTF-8 bytes, error JSON) per record, in input order."""
