@@ -203,7 +203,10 @@ class Searcher:
             pos = pos[np.lexsort((ids, -self.date_key[ids], self.tier_rank[ids]))][offset:k]
         else:
             if total > k and not lead.any():
-                pos = np.argpartition(-final, k - 1)[:k]
+                # the k best, and every clause tied with the k-th: ties are then broken by reading order,
+                # so consecutive pages neither repeat nor skip a clause
+                kth = -np.partition(-final, k - 1)[k - 1]
+                pos = np.flatnonzero(final >= kth)
             pos = pos[np.lexsort((ids[pos], -final[pos], ~lead[pos]))][offset:k]   # best first, ties in reading order
         hits = [self._hit(self.index.stored(int(ids[p])), float(final[p]), u) for p in pos]
         return ids, total, hits

@@ -73,3 +73,12 @@ def test_for_a_common_query_no_research_clause_ranks_above_a_binding_clause_with
         for research in (h for h in hits if h["tier"] == "research"):
             raw = research["score"] / TIER_FACTORS["research"] / STATUS_FACTORS[research["status"]]
             assert research["score"] < raw
+
+
+def test_pages_neither_repeat_nor_skip_clauses_with_tied_scores(kb):
+    """Title matches give many clauses the same score; paging must still walk them in one order."""
+    for q in ("赣州", "江西", "土地复垦条例"):
+        whole = [h["clause_id"] for h in kb.searcher.search(q, limit=100)["hits"]]
+        paged = [h["clause_id"] for offset in range(0, len(whole), 7)
+                 for h in kb.searcher.search(q, limit=7, offset=offset)["hits"]]
+        assert paged == whole, q

@@ -265,3 +265,57 @@ def test_each_unknown_links_to_its_field_in_the_filled_form(client, kb):
     assert f'#f-{field}"' in html
     form = client.get("/advice?" + profile_query(XUNWU_CASE)).get_data(as_text=True)
     assert f'id="f-{field}"' in form and 'value="寻乌县废弃稀土矿区"' in form
+
+
+# -- search and reading for officials ---------------------------------------------------------------------------
+
+def test_search_hits_cite_by_title_and_article_never_by_clause_id(client, kb):
+    html = client.get("/search?q=土地复垦条例第三条").get_data(as_text=True)
+    first = html[html.index('<li class="hit">'):]
+    first = first[:first.index("</li>")]
+    assert "《土地复垦条例》" in first and "第三条" in first and "国务院令第592号" in first and "2011-03-05" in first
+    assert 'class="badge status-in_force"' in first and "转述" in first
+    assert "cn-sc-order-592~" not in re.sub(r'href="[^"]*"', "", first)     # ids only inside links
+    assert 'class="doc-card"' in html
+
+
+def test_search_without_a_query_browses_a_facet_and_rejects_an_unknown_sort(client):
+    html = client.get("/search?clause_type=incentive").get_data(as_text=True)
+    total = int(re.search(r"共 (\d+) 个条款", html).group(1))
+    assert total > 30 and html.count('<li class="hit">') == 10 and 'rel="next"' in html
+    assert client.get("/search?q=光伏&sort=popular").status_code == 400
+    api = client.get("/api/search?clause_type=incentive&limit=5").get_json()
+    assert api["browse"] is True and api["total"] == total
+
+
+def test_research_hits_say_they_have_no_legal_status(client):
+    html = client.get("/search?q=赣州").get_data(as_text=True)
+    assert "无法律效力" in html and "研究文献" in html
+
+
+def test_documents_list_filters_sorts_and_searches(client, kb):
+    every = client.get("/documents").get_data(as_text=True).count('<li class="doc-row">')
+    assert every == len(kb.documents)
+    ministry = client.get("/documents?tier=ministry&status=in_force&sort=title").get_data(as_text=True)
+    rows = ministry.count('<li class="doc-row">')
+    expected = [d for d in kb.documents.values() if d.binding_tier == "ministry" and d.status == "in_force"]
+    assert rows == len(expected) > 0
+    titles = re.findall(r'<li class="doc-row">\s*<h2><a href="[^"]+">([^<]+)</a>', ministry)
+    assert titles == sorted(titles)
+    found = client.get("/documents?q=" + "自然资规（2019）6号").get_data(as_text=True)
+    assert found.count('<li class="doc-row">') == 1 and "cn-mnr-2019-6" in found
+    jiangxi = client.get("/documents?region=江西省").get_data(as_text=True).count('<li class="doc-row">')
+    assert jiangxi == sum(1 for d in kb.documents.values() if d.region in ("江西", "赣州"))
+    assert client.get("/documents?sort=random").status_code == 400
+
+
+def test_document_page_says_a_digest_is_a_restatement_and_names_the_official_text(client, kb):
+    html = client.get("/documents/cn-sc-order-592").get_data(as_text=True)
+    notice = html[html.index('class="notice digest-notice"'):]
+    notice = notice[:notice.index("</section>")]
+    assert "转述" in notice and "不是正式文本" in notice and "国务院令第592号" in notice and "2011-03-05" in notice
+    assert 'href="https://flk.npc.gov.cn/"' in notice
+    assert "引用：《土地复垦条例》（国务院令第592号）第三条" in html
+    points = next(d for d in kb.documents.values() if d.content == "digest"
+                  and any(c.path.startswith("pt_") for c in d.clauses))
+    assert "要点N" in client.get(f"/documents/{points.id}").get_data(as_text=True)
