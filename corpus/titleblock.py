@@ -7,11 +7,14 @@ Where each is printed in real files:
 * the law database's adoption and promulgation lines (``2011年3月5日 中华人民共和国国务院令第592号公布``,
   ``1986年3月19日 第六届全国人民代表大会常务委员会第十五次会议通过``, ``…第一次修正``, ``2004年3月1日 施行``);
 * a salutation (各省、自治区、直辖市人民政府，国务院各部委、各直属机构：);
+* a 令 cover page (``自然资源部令`` / ``第12号`` / ``《…》已经…通过，现予公布…`` / ``部长 …`` / date);
+* a 令 cover page (``自然资源部令`` / ``第12号`` / ``《…》已经…通过，现予公布…`` / ``部长 …`` / date);
 * the closing signature (one or more issuers) over a date, in Arabic or Chinese numerals
   (二〇〇四年一月十六日), possibly followed by （此件公开发布） and an attached document.
 
 Every line read here is consumed (it is metadata, not a clause). Each value found records where it came
-from (``origin``): ``gov_table``, ``title_block``, ``promulgation``, ``closing_block`` or ``title``.
+from (``origin``): ``gov_table``, ``order_cover``, ``title_block``, ``promulgation``, ``closing_block``
+or ``title``.
 """
 from __future__ import annotations
 
@@ -321,9 +324,50 @@ def read_closing(lines: list[str], block: Block) -> None:
         return
 
 
+_ORDER_HEAD_RE = re.compile(r"^(?:中华人民共和国)?([\u4e00-\u9fff]{2,20}?)令$")
+_ORDER_SERIAL_RE = re.compile(r"^[（(]?第([\d一二三四五六七八九十百零〇]{1,6})号[）)]?$")
+_ORDER_SENTENCE_RE = re.compile(r"^《([^》]{2,60})》已经.{0,80}?(?:通过|同意)[^。]{0,40}现予(?:公布|发布)[^。]{0,40}。$")
+_SIGNER_RE = re.compile(r"^(?:部|局|署|省|市|县|区|主任|署|行)?\s*(?:部长|局长|署长|主任|省长|市长|县长|区长|行长|总理|主席)"
+                        r"[\s\u3000]*[\u4e00-\u9fff·]{0,6}$")
+
+
+def read_order_cover(lines: list[str], block: Block) -> None:
+    """A 令 cover page: 自然资源部令 / 第12号 / 《…》已经…通过，现予公布… / 部长 … / date, then the text."""
+    filled = [i for i, line in enumerate(lines[:40]) if line and i not in block.consumed][:8]
+    if len(filled) < 3 or not _ORDER_HEAD_RE.match(squeeze(lines[filled[0]])):
+        return
+    serial = _ORDER_SERIAL_RE.match(squeeze(lines[filled[1]]))
+    if not serial:
+        return
+    body = _ORDER_HEAD_RE.match(squeeze(lines[filled[0]])).group(1)
+    block.put("number", normalize_order_number(f"{body}令第{serial.group(1)}号"), "order_cover")
+    block.put("issuer", body, "order_cover")
+    block.consumed.update(filled[:2])
+    for i in filled[2:]:
+        line = squeeze(lines[i])
+        m = _ORDER_SENTENCE_RE.match(line)
+        if m:
+            block.put("title", m.group(1), "order_cover")
+            in_force = re.search(r"自" + DATE_PATTERN + r"起(?:施行|实施)", line)
+            if in_force:
+                block.put("in_force_from", _iso_match(in_force), "order_cover")
+            elif "自公布之日起施行" in line:
+                block.values["_in_force_at_issue"] = True
+        elif _SIGNER_RE.match(line):
+            pass
+        elif is_date_line(line):
+            block.put("issued", is_date_line(line), "order_cover")
+            if block.values.pop("_in_force_at_issue", None):
+                block.put("in_force_from", is_date_line(line), "order_cover")
+        else:
+            break
+        block.consumed.add(i)
+
+
 def read_blocks(lines: list[str]) -> Block:
     block = Block()
     read_table(lines, block)
+    read_order_cover(lines, block)
     read_head(lines, block)
     read_closing(lines, block)
     return block
