@@ -139,7 +139,8 @@ object a line with `--jsonl`); `POST /api/advise` answers the same.
 REASON = {{"rule": "rule id", "explanation_zh": "...", "sources": [SOURCE]}}
 SOURCE = {{"doc_id": "...", "doc_title": "《...》", "doc_number": "自然资规〔2019〕6号 or null", "issuer": "...",
           "clause_id": "...", "clause_text": "...", "tier": "law|regulation|ministry|local|plan|standard|research|foreign",
-          "doc_status": "in_force|lapsed|amended|...", "clause_label": "第十二条 or 要点3", "official_text": true|false}}
+          "doc_status": "in_force|lapsed|amended|...", "clause_label": "第十二条 or 要点3", "official_text": true|false,
+          "content": "digest|official|title_only", "official_source": "《...》（文号，issuer，date）", "text_note_zh": "本库转述，非官方原文；官方原文：..."}}
 ```
 
 Every item the advisor asserts carries at least one reason, and every reason at

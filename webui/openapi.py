@@ -56,7 +56,9 @@ def _schemas() -> dict[str, Any]:
             "issuer": {"type": "string"}, "clause_id": {"type": "string"}, "clause_text": {"type": "string"},
             "tier": {"type": "string", "enum": list(TIERS)}, "binding": {"type": "boolean"},
             "doc_status": {"type": "string"}, "clause_label": {"type": ["string", "null"]},
-            "official_text": {"type": "boolean"}}},
+            "official_text": {"type": "boolean"}, "content": {"type": "string", "enum": ["official", "digest", "title_only"]},
+            "official_source": {"type": "string"}, "text_label_zh": {"type": "string"}, "text_label_en": {"type": "string"},
+            "text_note_zh": {"type": "string"}, "text_note_en": {"type": "string"}}},
         "Reason": {"type": "object", "required": ["rule", "explanation_zh", "sources"], "properties": {
             "rule": {"type": "string"}, "explanation_zh": {"type": "string"},
             "sources": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Source"}}}},
