@@ -255,8 +255,8 @@ class _Parser:
                 return rest[:pos], rest
         if len(rest) <= title_max(rest) and rest.endswith("。") and next_line and match_heading(next_line) is None:
             return rest[:-1], ""      # "（二）建立健全……工作机制。" followed by its paragraphs
-        if ends_sentence(rest) or len(rest) > title_max(rest):
-            return "", rest
+        if ends_sentence(rest) or len(rest) > title_max(rest) or rest.endswith(("，", "、", ",")):
+            return "", rest           # a sentence, or a line wrapped in mid-sentence: text, not a title
         return rest, ""
 
     def open_annex(self, i: int) -> int:

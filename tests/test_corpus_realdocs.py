@@ -196,3 +196,11 @@ def test_the_set_written_after_the_reader_is_read_right_but_for_the_known_gap(an
     order, _ = read_document(folder / "ministry_order.txt", annotator)
     assert order.metadata_origin["number"] == "inferred:order_cover"
     assert [c.path for c in order.clauses] == ["art_1", "art_2", "art_3", "art_4"]
+
+
+def test_hard_wrapped_lines_are_rejoined_and_a_comma_ended_line_is_no_title():
+    document, _ = read_document(FIXTURES.parent / "reading_heldout" / "wrapped_plan.txt")
+    by_path = {c.path: c for c in document.clauses}
+    assert by_path["sec_3__item_3"].text == "实施伊河流域废弃矿山集中治理工程，消除地质灾害隐患，恢复河岸植被，打造生态廊道。"
+    assert by_path["sec_2__item_1"].text.endswith("两千公顷。（市自然资源和规划局负责）")
+    assert "sec_3__item_3__para_1" not in by_path
