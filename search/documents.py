@@ -70,6 +70,9 @@ def clause_label(clause: Clause) -> str:
     last = clause.path.rsplit("__", 1)[-1]
     if last.startswith("para_") and last[5:].isdigit():
         parts.append(f"第{last[5:]}段")
+    first = clause.path.split("__", 1)[0]
+    if first.startswith("annex_") and first[6:].isdigit() and not any(p.startswith("附件") for p in parts):
+        parts.insert(0, f"附件{first[6:]}")     # an attachment's own numbering restarts: name the attachment
     return "".join(parts)
 
 

@@ -183,6 +183,7 @@ def test_clause_labels():
     para = _clause("d", "sec_2__item_1__para_2", ["二、光伏用地", "（一）严格管理"], "……", 1)
     assert clause_label(para) == "二、（一）第2段"
     assert clause_label(_clause("d", "pt_3", ["要点3 【标题】"], "……", 1)) == "要点3"
+    assert clause_label(_clause("d", "annex_1__sec_1", ["“无废城市”建设试点工作方案", "一、总体要求"], "……", 1)) == "附件1一、"
     assert heading_label("第四十四条 施行日期") == "第四十四条" and cn_number("四十四") == 44 and cn_number("一百零三") == 103
 
 
