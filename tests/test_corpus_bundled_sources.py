@@ -83,3 +83,24 @@ def test_title_only_records_are_never_verified(kb):
     title_only = [d for d in kb.documents.values() if d.title_only]
     assert len(title_only) >= 6
     assert [d.id for d in title_only if d.verified] == []
+
+
+PLACEHOLDER_ISSUER = re.compile(r"不详|未能|未知|作者|姓名|unknown", re.I)
+
+
+def test_every_record_is_a_digest_and_names_no_placeholder_issuer(kb):
+    for doc in _bundled(kb).values():
+        assert doc.content in ("digest", "title_only"), doc.id
+        assert not PLACEHOLDER_ISSUER.search(doc.issuer), (doc.id, doc.issuer)   # unknown: left empty
+
+
+def test_only_checked_laws_and_regulations_number_articles_the_rest_number_points(kb):
+    """第N条 means the official article N: only records whose official numbering was checked use it."""
+    for doc in _bundled(kb).values():
+        tops = {c.path.split("__", 1)[0].split("_", 1)[0] for c in doc.clauses}
+        if "art" in tops:
+            assert doc.level in ("national_law", "state_council", "ministry"), doc.id
+            assert "核对" in doc.source and "不对应原条号" not in doc.source, doc.id   # numbers checked, said so
+            assert "pt" not in tops, doc.id
+        headings = [c.heading for c in doc.clauses if c.path.startswith("pt_") and "__" not in c.path]
+        assert all(h.startswith("要点") for h in headings), doc.id
