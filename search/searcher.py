@@ -153,8 +153,8 @@ class Searcher:
                 widened = self.builder.understand(understood_text, heads=True)
                 if widened.heads_used:
                     matched, total, hits = self._run(widened, widened.query, allowed, limit, offset, sort, pinned)
-                    if total:
-                        understood = widened
+                    if total or widened.relaxed is not None:
+                        understood = widened      # its relaxed form (below) keeps the widening too
                         result["expanded_terms"] = widened.expanded_terms
             if not total and understood.relaxed is not None:
                 matched, total, hits = self._run(understood, understood.relaxed, allowed, limit, offset, sort, pinned)
@@ -251,6 +251,8 @@ class Searcher:
         speller = self.speller()
         corrected = fold(query)
         for word in u.words:
+            if word in self.vocabulary.by_label or word in self.builder.heads:
+                continue     # a label (or a label's head) is a known word: never "corrected" into another
             options = speller.correct_run(word)
             for wrong, right in options:
                 candidate = corrected.replace(wrong, right)
@@ -260,14 +262,17 @@ class Searcher:
         return corrected if corrected != fold(query) else None
 
     def _has_hits(self, query: str, filters: dict[str, Any] | None) -> bool:
-        try:
-            check = self.builder.understand(query)
-        except QueryError:
-            return False
-        if check.query is None:
-            return False
-        _, total, _ = self._run(check, check.query, self.facets.filter_mask(filters), 1, 0)
-        return total > 0
+        for heads in (False, True):
+            try:
+                check = self.builder.understand(query, heads=heads)
+            except QueryError:
+                return False
+            if check.query is None:
+                return False
+            _, total, _ = self._run(check, check.query, self.facets.filter_mask(filters), 1, 0)
+            if total:
+                return True
+        return False
 
 
 def _date_key(date: str | None) -> int:

@@ -153,6 +153,14 @@ def test_the_head_of_a_label_finds_its_concept_in_both_languages(searcher):
         assert {h["doc_id"] for h in r["hits"]} >= {"cn-mnr-2023-12", "law-2019"}
 
 
+def test_a_label_is_never_corrected_into_another_word(searcher):
+    r = searcher.search("太阳能 光优")          # 光优: a typo of 光伏; 太阳能 heads the label 太阳能发电
+    assert r["total"] and r.get("relaxed") is True
+    assert "太原" not in (r.get("did_you_mean") or "")
+    r = searcher.search("光伏 量子纠缠")
+    assert "did_you_mean" not in r or "光伏" in r["did_you_mean"]
+
+
 def test_a_province_covers_its_cities_and_counties(searcher):
     jiangxi = set(ids(searcher.search("江西")))
     ganzhou = set(ids(searcher.search("赣州")))
