@@ -5,7 +5,8 @@ in its text: ``<w:numPr><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr>``
 points at a level of an abstract numbering whose ``lvlText`` (``第%1条``,
 ``（%1）``, ``%1、``, ``%1.%2``) and ``numFmt`` (decimal, chineseCounting,
 chineseCountingThousand, upperLetter, decimalEnclosedCircle …) say how to
-print it. ``Numbering.label`` keeps one counter per list and level, as Word
+print it; each %N in its level's own format, or all in Arabic digits when the
+level is ``isLgl`` (legal numbering). ``Numbering.label`` keeps one counter per list and level, as Word
 does (a higher level resets the deeper ones; ``startOverride`` restarts a list).
 """
 from __future__ import annotations
@@ -65,6 +66,7 @@ class _Level:
     start: int = 1
     fmt: str = "decimal"
     text: str = "%1."
+    legal: bool = False      # w:isLgl: every number of the level's text printed in Arabic digits
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Numbering:
                     if node is not None and node.get(f"{W}val") is not None:
                         value = node.get(f"{W}val")
                         setattr(level, attr, int(value) if attr == "start" and value.isdigit() else value)
+                level.legal = lvl.find(f"{W}isLgl") is not None
                 levels[int(lvl.get(f"{W}ilvl", "0"))] = level
             numbering.abstract[abstract.get(f"{W}abstractNumId")] = levels
         for num in root.iter(f"{W}num"):
@@ -132,7 +135,7 @@ class Numbering:
 
         def render(m: re.Match[str]) -> str:
             k = int(m.group(1)) - 1
-            fmt = levels.get(k, level).fmt
+            fmt = "decimal" if level.legal else levels.get(k, level).fmt
             return format_number(counters[k] if k < len(counters) else 1, fmt)
 
         return re.sub(r"%(\d)", render, level.text)

@@ -142,3 +142,48 @@ def test_table_of_contents_page_numbers_and_running_heads_are_dropped():
 
 def test_nul_characters_of_some_pdf_extractions_are_removed():
     assert clean_lines("第\x00一\x00条\x00 鼓\x00励") == ["第一条 鼓励"]
+
+
+def test_word_numbering_formats_levels_restart_and_style_numbering(tmp_path):
+    """numbering.xml rendered as Word shows it: %1、 in Chinese, legal %1.%2 restarting under each %1, a style's list."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from corpus.docxnumbering import format_number, int_to_cn
+    from corpus.loaders import load_file
+
+    assert [int_to_cn(n) for n in (1, 10, 12, 20, 21, 100, 105, 110, 119)] == \
+        ["一", "十", "十二", "二十", "二十一", "一百", "一百零五", "一百一十", "一百一十九"]
+    assert (format_number(3, "upperLetter"), format_number(4, "lowerRoman"), format_number(2, "decimalEnclosedCircle"),
+            format_number(5, "bullet")) == ("C", "iv", "②", "")
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCountingThousand"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:isLgl/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="77"><w:abstractNumId w:val="77"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="78"><w:abstractNumId w:val="77"/>'
+                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="9"/></w:lvlOverride></w:num>'))
+    style = document.styles.add_style("条款列表", 1)
+    style.element.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="77"/></w:numPr>'))
+
+    def numbered(text, level, num_id="77"):
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+    numbered("总体要求", 0)
+    numbered("指导思想", 1)
+    numbered("基本原则", 1)
+    document.add_paragraph("重点任务", style="条款列表")        # numbered by its style
+    numbered("修复工程", 1)
+    numbered("另一份清单", 0, "78")
+    document.save(tmp_path / "numbered.docx")
+    loaded = load_file(tmp_path / "numbered.docx")
+    lines = [line for line in loaded.text.split("\n") if line]
+    assert lines == ["一、 总体要求", "1.1 指导思想", "1.2 基本原则", "二、 重点任务", "2.1 修复工程", "九、 另一份清单"]
+    assert "automatic numbering met in 6 paragraph(s)" in loaded.notes[0]
