@@ -1,4 +1,4 @@
-"""Search over real texts (../shared/realdocs, read at test time): a 文号 or a title answers with the document
+"""Search over real texts (realdocs/ of the shared reference folder, read at test time): a 文号 or a title answers with the document
 and its first clause, 《title》 + 第三条 finds that article of the official text, ahead of its own items."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from minekb.shared import shared_dir
 
 REALDOCS = (shared_dir() / "realdocs") if shared_dir() else None
 pytestmark = pytest.mark.skipif(REALDOCS is None or not (REALDOCS / "expected.json").is_file(),
-                                reason="../shared/realdocs is not beside the checkout (set MINEKB_SHARED)")
+                                reason="the shared reference folder (realdocs/) is not beside the checkout; set MINEKB_SHARED")
 
 
 @pytest.fixture(scope="module")
