@@ -39,12 +39,15 @@ NUMBER_RE = re.compile(NUMBER_PATTERN)
 ISSUER_SUFFIX_RE = re.compile(
     r"(?:委员会|常委会|人民政府|办公厅|办公室|国务院|中共中央|[部厅局委署院]|管理局|中心|银行|总局|政府)$")
 EVENT_RE = re.compile(r"[（(]?\s*" + DATE_PATTERN + r"\s*(.*?)(通过|公布|发布|施行|实施|修正|修订|批准|颁布)\s*[）)]?")
-_SALUTATION_RE = re.compile(r"^[^。]{2,120}(?:人民政府|各部委|直属机构|各有关单位|有关部门|各单位|委员会|厅|局)[^。]{0,30}[:：]$")
+_SALUTATION_RE = re.compile(r"^(?!.*(?:如下|根据|为了|现将|现就|按照|经研究))(?:各|有关|[\u4e00-\u9fff]{2,14}"
+                            r"(?:人民政府|厅|局|委员会)[，、])[^。]{0,120}"
+                            r"(?:人民政府|部委|直属机构|单位|部门|委员会|厅|局|党委|团体|机构|政府)[)）]?[:：]$")
 _TABLE_LABEL_RE = re.compile(r"^(索引号|主题分类|发文机关|成文日期|标题|发文字号|发布日期|主题词|有效性|文号|来源)\s*[:：]\s*(.*)$")
 _TABLE_FIELDS = {"发文机关": "issuer", "成文日期": "issued", "标题": "title", "发文字号": "number", "文号": "number"}
 PUBLIC_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
 _TITLE_ENDS = ("法", "条例", "规定", "办法", "细则", "意见", "通知", "决定", "规划", "方案", "纲要", "标准", "规范",
                "指南", "公告", "通告", "批复", "函", "报告", "规则", "计划", "决议", "措施", "要点", "目录", "清单")
+_TITLE_NOTE_RE = re.compile(r"[（(](?:[^）)]{0,16}年[^）)]{0,4}|试行|暂行|征求意见稿|送审稿|草案|修订稿?|\d{4}年修订)[）)]")
 _CONNECTORS = ("和", "及", "与", "暨", "并", "、", "的", "等")   # a wrapped title's second line may open with one
 _TITLE_KINDS_RE = re.compile("(?:" + "|".join(_TITLE_ENDS) + r")(?:[（(][^）)]*[）)])?$")
 
@@ -272,6 +275,8 @@ def _consume_title(lines: list[str], i: int, block: Block, gov_title: str) -> in
         joined = squeeze("".join(parts) + nxt)
         if gov_title:
             wrapped = gov_title.startswith(joined)
+        elif _TITLE_NOTE_RE.fullmatch(squeeze(nxt)):
+            wrapped = True            # （2021—2025年）, （试行）, （征求意见稿） under the title
         else:
             open_end = not _TITLE_KINDS_RE.search(squeeze(parts[-1])) or nxt.startswith(_CONNECTORS)
             wrapped = (open_end and looks_like_title(nxt) and len(squeeze(parts[-1])) >= 8

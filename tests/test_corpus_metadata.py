@@ -169,3 +169,16 @@ def test_a_numeric_file_name_never_becomes_the_title_when_the_text_has_one(tmp_p
     document = _read(tmp_path, "\n\n关于做好矿山复绿工作的通知\n\n各县人民政府：\n\n一、工作要求\n\n按期完成。\n",
                      "content_5345294.txt")
     assert document.title == "关于做好矿山复绿工作的通知"
+
+
+def test_a_title_s_period_or_draft_note_on_the_next_line_belongs_to_the_title(tmp_path):
+    plan = _read(tmp_path, "山东省矿山生态修复规划\n（2021—2025年）\n山东省自然资源厅\n2021年12月\n一、现状\n良好。\n")
+    assert (plan.title, plan.issuer, plan.issued, plan.level, plan.region) == \
+        ("山东省矿山生态修复规划（2021—2025年）", "山东省自然资源厅", "2021-12", "provincial", "山东")
+    draft = _read(tmp_path, "某省矿山管理办法\n（征求意见稿）\n第一条 鼓励。\n", "draft.txt")
+    assert (draft.title, draft.status) == ("某省矿山管理办法（征求意见稿）", "draft")
+
+
+def test_a_first_body_line_ending_in_a_colon_is_not_taken_for_a_salutation(tmp_path):
+    document = _read(tmp_path, "关于矿山修复的通知\n根据自然资源部办公厅的要求，现通知如下：\n一、要求\n按期完成。\n")
+    assert document.clauses[0].text.startswith("根据自然资源部办公厅的要求")
