@@ -189,6 +189,9 @@ def render_document(doc) -> str:
     lines = [f"《{doc.title}》 {doc.number or ''}".rstrip(),
              f"id {doc.id} | {doc.issuer or '-'} | {doc.level} | {doc.region} | issued {doc.issued or '?'} | "
              f"{doc.status} | source {doc.source}"]
+    if doc.content in ("digest", "title_only"):     # the clause texts below are not the official text
+        lines.append("本库转述，非原文（第N条为原文条号，要点N为本库要点序号）" if doc.content == "digest"
+                     else "仅有标题，非原文")
     for rel in doc.relations:
         lines.append(f"  {rel.type} → {rel.target}" + (f" ({rel.note})" if rel.note else ""))
     for clause in doc.clauses:

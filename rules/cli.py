@@ -192,7 +192,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         else:
             doc, clause = found
             data["source_texts"].append({"clause_id": cid, "doc_title": f"《{doc.title}》", "doc_number": doc.number,
-                                         "issuer": doc.issuer, "text": clause.text})
+                                         "issuer": doc.issuer, "text": clause.text, "content": doc.content or None,
+                                         "anchor": rule.anchors.get(cid)})
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return 0
@@ -216,7 +217,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         if "error" in s:
             print(f"    {s['clause_id']}: ({s['error']})")
         else:
-            print(f"    {s['clause_id']}  {s['doc_title']}{' ' + s['doc_number'] if s['doc_number'] else ''}")
+            digest = "  （本库转述，非原文）" if s["content"] in ("digest", "title_only") else ""
+            anchor = f"  anchor: {s['anchor']}" if s["anchor"] else "  (no anchor)"
+            print(f"    {s['clause_id']}  {s['doc_title']}{' ' + s['doc_number'] if s['doc_number'] else ''}{digest}{anchor}")
             print(f"      {s['text']}")
     for t in rule.tests:
         print(f"  test: {t.name}  profile={json.dumps(t.profile, ensure_ascii=False)}  expect={json.dumps(t.expect, ensure_ascii=False)}")
