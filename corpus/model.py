@@ -117,7 +117,7 @@ class Document:
     language: str = "zh"
     summary: str = ""
     clauses: list[Clause] = field(default_factory=list)
-    metadata_origin: dict[str, str] = field(default_factory=dict)  # field -> "sidecar" | "front_matter" | "inferred"
+    metadata_origin: dict[str, str] = field(default_factory=dict)  # field -> sidecar | front_matter | file_name | inferred:<where>
 
     @property
     def binding_tier(self) -> str:
