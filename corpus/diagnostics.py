@@ -27,6 +27,9 @@ def reading_warnings(document, loaded, nodes) -> list[str]:
     if origin.get("title") == "file_name":
         warnings.append(f"title taken from the file name ({loaded.path.name}): no title line found; "
                         "give the title in front matter or a sidecar")
+    if origin.get("title") == "file_properties":
+        warnings.append(f"title taken from the file's title property ({document.title}): no title line found "
+                        "in the text; check it")
     if policy and not document.number and _NUMBERED_KINDS.search(document.title or ""):
         warnings.append("no 文号 found, though a document of this kind is issued under one")
     if policy and not document.issuer:

@@ -52,6 +52,7 @@ class LoadedText:
     encoding: str = "utf-8"
     pages: int = 0                             # pdf only
     notes: list[str] = field(default_factory=list)   # what the loader met that the reader should know (warnings)
+    properties: dict[str, Any] = field(default_factory=dict)  # the file's own title property (docx, pdf): a fallback
 
 
 # --------------------------------------------------------------------------- text
@@ -210,13 +211,10 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
                 lines.append("\t".join(cells))
             lines.append("")
     props = document.core_properties
-    meta = {}
-    if props.title:
-        meta["title"] = props.title.strip()
+    properties = {"title": props.title.strip()} if props.title and props.title.strip() else {}
     notes = [f"Word's automatic numbering met in {numbering.used} paragraph(s); rendered to the numbers Word "
              "shows — check them against the printed text"] if numbering.used else []
-    return LoadedText(path, "\n".join(lines), data, "docx", metadata=meta,
-                      metadata_source="front_matter" if meta else "", notes=notes)
+    return LoadedText(path, "\n".join(lines), data, "docx", notes=notes, properties=properties)
 
 
 # --------------------------------------------------------------------------- pdf
@@ -245,15 +243,14 @@ def _load_pdf(path: Path, data: bytes) -> LoadedText:
     text = "\n\f\n".join(pages)     # \f marks page breaks for header/footer removal
     if not text.replace("\f", "").strip():
         raise LoadError(path, "PDF has no text layer (scanned image?); run OCR first")
-    meta = {}
+    properties = {}
     try:
         title = (reader.metadata or {}).get("/Title")
         if title and str(title).strip() and not str(title).lower().startswith(("untitled", "microsoft")):
-            meta["title"] = str(title).strip()
+            properties["title"] = str(title).strip()
     except Exception:  # metadata of damaged PDFs is optional
         pass
-    return LoadedText(path, text, data, "pdf", metadata=meta,
-                      metadata_source="front_matter" if meta else "", pages=len(pages))
+    return LoadedText(path, text, data, "pdf", pages=len(pages), properties=properties)
 
 
 # --------------------------------------------------------------------------- registry

@@ -48,6 +48,9 @@ def parse_with_warnings(loaded: LoadedText) -> tuple[Document, list[str]]:
             meta[key] = value
             where = inferred.origin.get(key)
             origin_of[key] = f"inferred:{where}" if where else "inferred"
+    if "title" not in meta and loaded.properties.get("title"):
+        meta["title"] = loaded.properties["title"]     # the file's title property: often a template's or stale
+        origin_of["title"] = "file_properties"
     if "title" not in meta:
         meta["title"] = loaded.path.stem
         origin_of["title"] = "file_name"

@@ -3,7 +3,8 @@
 Where each is printed in real files:
 
 * a gov.cn metadata table (索引号 / 发文机关 / 发文字号 / 成文日期 / 标题 …, cells split by tabs);
-* the title, possibly wrapped over two lines, then a 文号 line, an issuer line, a date line;
+* a red-header line (``山西省自然资源厅文件``), the title, possibly wrapped over two lines, then a 文号
+  line, an issuer line, a date line;
 * the law database's adoption and promulgation lines (``2011年3月5日 中华人民共和国国务院令第592号公布``,
   ``1986年3月19日 第六届全国人民代表大会常务委员会第十五次会议通过``, ``…第一次修正``, ``2004年3月1日 施行``);
 * a salutation (各省、自治区、直辖市人民政府，国务院各部委、各直属机构：);
@@ -226,7 +227,11 @@ def read_head(lines: list[str], block: Block) -> None:
             continue
         seen += 1
         number = _is_number_line(line)
-        if number:
+        header = _HEADER_RE.match(squeeze(line)) if seen <= 2 and "title" not in block.values else None
+        if header and issuers_in(line[:line.rfind("文件")]):
+            block.put("issuer", "、".join(issuers_in(line[:line.rfind("文件")])), "title_block")
+            block.consumed.add(i)         # the red header (版头) 山西省自然资源厅文件
+        elif number:
             from corpus.metadata import normalize_number
 
             block.put("number", normalize_order_number(number) if "令" in number else normalize_number(number),
@@ -329,6 +334,7 @@ def read_closing(lines: list[str], block: Block) -> None:
         return
 
 
+_HEADER_RE = re.compile(r"^[\u4e00-\u9fff、]{2,60}文件$")
 _ORDER_HEAD_RE = re.compile(r"^(?:中华人民共和国)?([\u4e00-\u9fff]{2,20}?)令$")
 _ORDER_SERIAL_RE = re.compile(r"^[（(]?第([\d一二三四五六七八九十百零〇]{1,6})号[）)]?$")
 _ORDER_SENTENCE_RE = re.compile(r"^《([^》]{2,60})》已经.{0,80}?(?:通过|同意)[^。]{0,40}现予(?:公布|发布)[^。]{0,40}。$")

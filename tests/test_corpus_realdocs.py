@@ -79,7 +79,7 @@ def test_the_evaluation_scores_a_folder_and_names_what_is_wrong(own_set, annotat
     if MISSING:
         pytest.skip("; ".join(MISSING.values()))
     score = evaluate_folder(own_set, annotator=annotator)
-    assert score.overall == 1.0 and len(score.checks) == 8
+    assert score.overall == 1.0 and len(score.checks) == 9
     wrong = [dict(entry, number="国发〔2000〕1号") for entry in _entries(own_set)]
     (tmp_path / "expected.json").write_text(json.dumps(wrong, ensure_ascii=False), encoding="utf-8")
     score = evaluate_folder(own_set, tmp_path / "expected.json", annotator=annotator)
@@ -204,3 +204,21 @@ def test_hard_wrapped_lines_are_rejoined_and_a_comma_ended_line_is_no_title():
     assert by_path["sec_3__item_3"].text == "实施伊河流域废弃矿山集中治理工程，消除地质灾害隐患，恢复河岸植被，打造生态廊道。"
     assert by_path["sec_2__item_1"].text.endswith("两千公顷。（市自然资源和规划局负责）")
     assert "sec_3__item_3__para_1" not in by_path
+
+
+def test_the_red_header_and_the_foot_of_an_official_document_are_not_clauses(own_set):
+    document, warnings = read_document(own_set / "red_header_notice.txt")
+    assert [c.text for c in document.clauses] == ["为加快修复进度，现就有关事项通知如下。", "明确任务", "各市于年底前完成排查。"]
+    assert warnings == []
+
+
+def test_a_file_title_property_is_only_a_fallback(tmp_path):
+    from tests.corpus_helpers import make_docx
+
+    path = make_docx(tmp_path / "a.docx", ["某市矿山复绿办法", "第一条 鼓励复绿。"], title="Normal template")
+    document, _ = read_document(path)
+    assert document.title == "某市矿山复绿办法" and document.metadata_origin["title"] == "inferred:title_block"
+    path = make_docx(tmp_path / "b.docx", ["第一条 鼓励复绿。"], title="某市矿山复绿办法")
+    document, warnings = read_document(path)
+    assert document.metadata_origin["title"] == "file_properties"
+    assert any("title property" in w for w in warnings)
