@@ -60,6 +60,26 @@ def field_label(name: str) -> str:
     return spec.label_en if current_language() == "en" else spec.label_zh
 
 
+# English labels of profile values that are not ontology concepts (the ontology labels the rest).
+VALUE_LABELS_EN: dict[str, dict[str, str]] = {
+    "mining_method": {"mixed": "Mixed"},
+    "responsible_party": {"none": "No responsible party, or ownership unclear", "government": "Government"},
+    "land_ownership": {"state": "State-owned", "collective": "Collective"},
+    "current_land_use": {"mining_land": "Mining land", "construction_land": "Construction land",
+                         "cultivated": "Cultivated land", "forest": "Forest land", "grassland": "Grassland",
+                         "water": "Water", "unused": "Unused land"},
+    "planned_land_use": {"construction": "Construction land", "agricultural": "Agricultural land",
+                         "cultivated": "Cultivated land", "forest_grass": "Forest and grassland",
+                         "ecological_mixed": "Mixed ecological land", "strategic_reserve": "Strategic reserve",
+                         "water": "Water"},
+    "pollution": {"water": "Water pollution"},
+    "natural_recovery_conditions": {"good": "Good", "fair": "Fair", "poor": "Poor"},
+    "road_access": {"good": "Good", "fair": "Fair", "poor": "Poor"},
+    "landscape_value": {"high": "High", "medium": "Medium", "low": "Low"},
+    "public_support": {"high": "High", "medium": "Medium", "low": "Low"},
+}
+
+
 def value_label(field: str, value: object) -> str:
     """The label of one profile value: Chinese from the contract table, English from the ontology."""
     if isinstance(value, bool):
@@ -70,7 +90,7 @@ def value_label(field: str, value: object) -> str:
         return text
     if current_language() == "zh":
         return spec.value_labels_zh.get(text, text)
-    return concept_label(text, "en") or text.replace("_", " ")
+    return VALUE_LABELS_EN.get(field, {}).get(text) or concept_label(text, "en") or text.replace("_", " ")
 
 
 def error_message(message: object, field: str | None = None) -> str:
