@@ -13,7 +13,7 @@ from rules.anchors import holds
 from rules.check import check
 
 REALDOCS = (shared_dir() / "realdocs") if shared_dir() else None
-# the real texts of ../shared/realdocs that the bundled corpus holds a digest of, and that digest's id
+# the real texts of the shared folder's realdocs/ that the bundled corpus holds a digest of, and that digest's id
 SUPERSEDING = {"土地复垦条例(2011-03-05).md": "cn-sc-order-592", "地质灾害防治条例(2003-11-24).md": "cn-geohazard-regulation",
                "草原法(2021-04-29).md": "cn-grassland-law", "湿地保护法(2021-12-24).md": "cn-wetland-law",
                "土壤污染防治法(2018-08-31).md": "cn-soil-pollution-law",
@@ -104,7 +104,7 @@ def test_a_digest_numbered_by_points_is_not_replaced_the_official_text_goes_besi
 
 
 @pytest.mark.skipif(REALDOCS is None or not REALDOCS.is_dir(),
-                    reason="the real documents (../shared/realdocs) are not beside this checkout; set MINEKB_SHARED")
+                    reason="the real documents (the shared folder's realdocs/) are not found; set MINEKB_SHARED")
 def test_the_real_texts_replace_their_digests_and_every_anchor_holds_in_the_official_articles(tmp_path):
     expected = {e["file"]: e for e in json.loads((REALDOCS / "expected.json").read_text(encoding="utf-8"))}
     home = _home(tmp_path)
