@@ -114,6 +114,8 @@ def test_markdown_report_has_every_part(tmp_path, capsys):
     assert code == 0, err
     for part in ("矿山概况", "要素指纹", "修复与利用建议", "相似案例", "待查明的信息", "情景分析", "《北京市矿山生态修复"):
         assert part in out
+    # a cited clause of the Beijing plan's digest is a point (要点N) and says it is the project's restatement
+    assert "要点" in out and "（本库转述，非官方原文；官方原文：《北京市矿山生态修复" in out
 
 
 def test_html_report_embeds_the_radar_chart(tmp_path, capsys):
