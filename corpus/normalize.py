@@ -130,12 +130,25 @@ def clean_lines(text: str) -> list[str]:
     text = _MARKUP_REF_RE.sub("", text)
     raw = [fold_width(line).strip() for line in text.split("\n")]
     lines: list[str] = []
+    toc: list[str] | None = None          # after a 目录 line: its entries, until the body repeats the first
     for line in raw:
         if line == "\f" or line == "":
             lines.append("")
             continue
         line = line.replace("\f", "").strip()
-        if _TOC_TITLE_RE.match(line) or _is_toc_entry(line):
+        if _TOC_TITLE_RE.match(line.replace(" ", "")):
+            toc = []
+            continue
+        if toc is not None:
+            key = re.sub(r"[\s.…·]+", "", _TOC_TAIL_RE.sub("", line))
+            if toc and key == toc[0]:
+                toc = None                # the body begins: its first heading repeats the first entry
+            elif _TOC_HEAD_RE.match(line) and len(key) <= 40 and not ends_sentence(line) and len(toc) < 200:
+                toc.append(key)
+                continue
+            else:
+                toc = None
+        if _is_toc_entry(line):
             continue
         if _PAGE_NUMBER_RE.match(line) or _FURNITURE_RE.match(line) or _WEB_FURNITURE_RE.match(line):
             lines.append("")

@@ -224,6 +224,7 @@ class _Parser:
         else:
             path = f"{parent.path}__{m.segment}" if parent else m.segment
         title, inline = self._split_title(m, next_line)
+        title = repair_paragraph(title)       # 总　　则 -> 总则
         spaced = m.kind in ("chap", "book", "subchap", "table", *ARTICLE_KINDS) or m.label[-1:].isascii()
         heading = f"{m.label} {title}".strip() if spaced else f"{m.label}{title}"
         node = Node(self._unique(path), heading, title=title, parent=parent, style=m.style, numbers=m.numbers)

@@ -8,13 +8,14 @@ Where each is printed in real files:
 * the law database's adoption and promulgation lines (``2011年3月5日 中华人民共和国国务院令第592号公布``,
   ``1986年3月19日 第六届全国人民代表大会常务委员会第十五次会议通过``, ``…第一次修正``, ``2004年3月1日 施行``);
 * a salutation (各省、自治区、直辖市人民政府，国务院各部委、各直属机构：);
-* a 令 cover page (``自然资源部令`` / ``第12号`` / ``《…》已经…通过，现予公布…`` / ``部长 …`` / date);
+* a standard's cover (ICS, 中华人民共和国国家标准, ``GB/T 12345—2020``, title, English title,
+  ``2020-03-06发布 2020-10-01实施``, the issuing bodies);
 * a 令 cover page (``自然资源部令`` / ``第12号`` / ``《…》已经…通过，现予公布…`` / ``部长 …`` / date);
 * the closing signature (one or more issuers) over a date, in Arabic or Chinese numerals
   (二〇〇四年一月十六日), possibly followed by （此件公开发布） and an attached document.
 
 Every line read here is consumed (it is metadata, not a clause). Each value found records where it came
-from (``origin``): ``gov_table``, ``order_cover``, ``title_block``, ``promulgation``, ``closing_block``
+from (``origin``): ``gov_table``, ``order_cover``, ``standard_cover``, ``title_block``, ``promulgation``, ``closing_block``
 or ``title``.
 """
 from __future__ import annotations
@@ -375,10 +376,53 @@ def read_order_cover(lines: list[str], block: Block) -> None:
         block.consumed.add(i)
 
 
+_STANDARD_NUMBER_RE = re.compile(r"^(?:GB|GB/T|GB/Z|[A-Z]{2}/T|[A-Z]{2}|DB\d{2}(?:/T)?)\s*\d{2,6}(?:\.\d+)?\s*[-—–]\s*(?:19|20)\d{2}$")
+_STANDARD_FURNITURE_RE = re.compile(r"^(?:ICS\s*[\d.]+|CCS\s*[A-Z]\s*\d+|[A-Z]\s*\d{2}|备案号\s*[:：].*|"
+                                    r"(?:中华人民共和国)?[\u4e00-\u9fff]{0,12}(?:国家|行业|地方|团体)标准|"
+                                    r"代替\s*[A-Z].*)$")
+_STANDARD_DATES_RE = re.compile(r"^((?:19|20)\d{2})\s*[-—–]\s*(\d{1,2})\s*[-—–]\s*(\d{1,2})\s*发布\s*"
+                                r"(?:((?:19|20)\d{2})\s*[-—–]\s*(\d{1,2})\s*[-—–]\s*(\d{1,2})\s*实施)?$")
+
+
+def read_standard_cover(lines: list[str], block: Block) -> None:
+    """A standard's cover: ICS/CCS lines, 中华人民共和国国家标准, GB/T 12345—2020, title, English title,
+    ``2020-03-06发布 2020-10-01实施``, the issuing bodies (…发布)."""
+    filled = [i for i, line in enumerate(lines[:40]) if line and i not in block.consumed][:14]
+    number_at = next((k for k, i in enumerate(filled[:8]) if _STANDARD_NUMBER_RE.match(lines[i].strip())), None)
+    if number_at is None:
+        return
+    from corpus.metadata import normalize_number
+
+    for i in filled[:number_at]:
+        if not _STANDARD_FURNITURE_RE.match(lines[i].strip()):
+            return
+    block.consumed.update(filled[:number_at + 1])
+    block.put("number", normalize_number(lines[filled[number_at]]), "standard_cover")
+    issuers: list[str] = []
+    for i in filled[number_at + 1:]:
+        line = lines[i].strip()
+        dates = _STANDARD_DATES_RE.match(line.replace(" ", ""))
+        if _STANDARD_FURNITURE_RE.match(line) or (line.isascii() and not dates):
+            pass                                    # 代替…, 备案号, the English title
+        elif dates:
+            block.put("issued", _dt.date(*map(int, dates.group(1, 2, 3))).isoformat(), "standard_cover")
+            if dates.group(4):
+                block.put("in_force_from", _dt.date(*map(int, dates.group(4, 5, 6))).isoformat(), "standard_cover")
+        elif "title" not in block.values and looks_like_title(line):
+            block.put("title", squeeze(line), "standard_cover")
+        elif issuers_in(re.sub(r"\s*发\s*布$", "", line)):
+            issuers.extend(issuers_in(re.sub(r"\s*发\s*布$", "", line)))
+        else:
+            break
+        block.consumed.add(i)
+    block.put("issuer", "、".join(issuers), "standard_cover")
+
+
 def read_blocks(lines: list[str]) -> Block:
     block = Block()
     read_table(lines, block)
     read_order_cover(lines, block)
+    read_standard_cover(lines, block)
     read_head(lines, block)
     read_closing(lines, block)
     return block

@@ -79,7 +79,7 @@ def test_the_evaluation_scores_a_folder_and_names_what_is_wrong(own_set, annotat
     if MISSING:
         pytest.skip("; ".join(MISSING.values()))
     score = evaluate_folder(own_set, annotator=annotator)
-    assert score.overall == 1.0 and len(score.checks) == 9
+    assert score.overall == 1.0 and len(score.checks) == 11
     wrong = [dict(entry, number="国发〔2000〕1号") for entry in _entries(own_set)]
     (tmp_path / "expected.json").write_text(json.dumps(wrong, ensure_ascii=False), encoding="utf-8")
     score = evaluate_folder(own_set, tmp_path / "expected.json", annotator=annotator)
@@ -222,3 +222,9 @@ def test_a_file_title_property_is_only_a_fallback(tmp_path):
     document, warnings = read_document(path)
     assert document.metadata_origin["title"] == "file_properties"
     assert any("title property" in w for w in warnings)
+
+
+def test_a_table_of_contents_without_page_numbers_is_not_the_structure(own_set):
+    document, _ = read_document(own_set / "law_with_toc.txt")
+    assert [c.path for c in document.clauses] == ["chap_1", "art_1", "chap_2", "art_2", "chap_3", "art_3"]
+    assert document.clauses[0].heading == "第一章 总则"
