@@ -15,6 +15,12 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+@pytest.fixture(autouse=True)
+def _chinese(page, server):
+    """The browser context is shared by the session: start each journey in Chinese whatever ran before."""
+    page.goto(f"{server}/lang/zh?next=/")
+
+
 def _no_horizontal_overflow(page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page is {overflow} px wider than the screen"
