@@ -167,7 +167,10 @@ def rule_page(rule_id: str) -> dict[str, Any]:
         found = kb.clause(cid)
         doc, clause = found if found else (None, None)
         sources.append({"clause_id": cid, "doc_id": doc.id if doc else None, "doc_title": doc.title if doc else None,
-                        "doc_number": doc.number if doc else None, "text": clause.text if clause else None})
+                        "doc_number": doc.number if doc else None, "text": clause.text if clause else None,
+                        "label": clause_label(clause) if clause else None,
+                        "issued": doc.issued if doc else None, "status": (doc.status or "unknown") if doc else None,
+                        "tier": doc.binding_tier if doc else None, "content": (doc.content or "") if doc else None})
     return {
         **rule_brief(rule),
         "when": rule.when_text,
