@@ -134,8 +134,9 @@ def _work(chunk: list[InputRecord] | list[tuple]) -> ChunkResult:
     if chunk and type(chunk[0]) is tuple:
         chunk = [InputRecord(i, w, r, k) for i, w, r, k in chunk]
     adv, opts, dumps, sep = _WORKER["advisor"], _WORKER["opts"], _WORKER["dumps"], _WORKER["sep"]
-    for_json = dumps is None
-    encode = adv.dumps if for_json else (lambda a: dumps(a).encode("utf-8"))
+    # output-only advice (shared reasons, pre-serialized clause lists) unless a dumps needs plain lists
+    for_json = dumps is None or getattr(dumps, "reads_ids_only", False)
+    encode = adv.dumps if dumps is None else (lambda a: dumps(a).encode("utf-8"))
     errors: list[tuple[int, str]] = []
     profiles = []
     for n, rec in enumerate(chunk):

@@ -90,6 +90,9 @@ def csv_row(advice: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
+csv_row.reads_ids_only = True   # type: ignore[attr-defined]  # the batch may hand it output-only advice
+
+
 def _dumps_for(fmt: str, indent: bool):
     """The text of one advice in the output; None = compact JSON via ``Advisor.dumps`` (fast path)."""
     if fmt == "csv":
