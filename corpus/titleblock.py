@@ -44,8 +44,12 @@ EVENT_RE = re.compile(r"[（(]?\s*" + DATE_PATTERN + r"\s*(.*?)(通过|公布|�
 _SALUTATION_RE = re.compile(r"^(?!.*(?:如下|根据|为了|现将|现就|按照|经研究))(?:各|有关|[\u4e00-\u9fff]{2,14}"
                             r"(?:人民政府|厅|局|委员会)[，、])[^。]{0,120}"
                             r"(?:人民政府|部委|直属机构|单位|部门|委员会|厅|局|党委|团体|机构|政府)[)）]?[:：]$")
-_TABLE_LABEL_RE = re.compile(r"^(索引号|主题分类|发文机关|成文日期|标题|发文字号|发布日期|主题词|有效性|文号|来源)\s*[:：]\s*(.*)$")
-_TABLE_FIELDS = {"发文机关": "issuer", "成文日期": "issued", "标题": "title", "发文字号": "number", "文号": "number"}
+_TABLE_LABEL_RE = re.compile(r"^(索引号|主题分类|发文机关|发文单位|发布机构|成文日期|发文日期|印发日期|标题|名称|文件名称|"
+                             r"发文字号|发布日期|主题词|有效性|文号|来源|公开方式|公开范围)\s*[:：]\s*(.*)$")
+_TABLE_FIELDS = {"发文机关": "issuer", "发文单位": "issuer", "发布机构": "issuer", "成文日期": "issued",
+                 "发文日期": "issued", "印发日期": "issued", "标题": "title", "名称": "title", "文件名称": "title",
+                 "发文字号": "number", "文号": "number"}
+_SEAL_RE = re.compile(r"^[（(](?:盖章|印章|公章|章|签章|印)[）)]$")
 PUBLIC_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
 _TITLE_ENDS = ("法", "条例", "规定", "办法", "细则", "意见", "通知", "决定", "规划", "方案", "纲要", "标准", "规范",
                "指南", "公告", "通告", "批复", "函", "报告", "规则", "计划", "决议", "措施", "要点", "目录", "清单")
@@ -313,10 +317,13 @@ def read_closing(lines: list[str], block: Block) -> None:
         if not date or d in block.consumed:
             continue
         signers, k = [], d - 1
-        while k >= start and (not lines[k] or issuers_in(lines[k])) and d - k <= 6:
+        while k >= start and (not lines[k] or issuers_in(lines[k]) or _SEAL_RE.match(squeeze(lines[k]))) \
+                and d - k <= 8:
             if lines[k]:
                 signers[:0] = [(k, issuers_in(lines[k]))]
             k -= 1
+        while signers and not signers[0][1]:
+            signers.pop(0)                  # a seal note above the signature belongs to the body
         tail = [x for x in range(d + 1, len(lines)) if lines[x]]
         if not signers and len(tail) > 2:
             continue            # a bare date line mid-text is not a closing date
@@ -336,23 +343,26 @@ def read_closing(lines: list[str], block: Block) -> None:
 
 
 _HEADER_RE = re.compile(r"^[\u4e00-\u9fff、]{2,60}文件$")
-_ORDER_HEAD_RE = re.compile(r"^(?:中华人民共和国)?([\u4e00-\u9fff]{2,20}?)令$")
+_ORDER_HEAD_RE = re.compile(r"^(?:中华人民共和国)?([\u4e00-\u9fff]{2,30}?)(令|公告)$")
 _ORDER_SERIAL_RE = re.compile(r"^[（(]?第([\d一二三四五六七八九十百零〇]{1,6})号[）)]?$")
-_ORDER_SENTENCE_RE = re.compile(r"^《([^》]{2,60})》已经.{0,80}?(?:通过|同意)[^。]{0,40}现予(?:公布|发布)[^。]{0,40}。$")
+_ORDER_SENTENCE_RE = re.compile(r"^《([^》]{2,60})》已(?:经|由).{0,160}?(?:通过|同意|批准)[^。]{0,40}现予(?:公布|发布)"
+                                r"[^。]{0,40}。$")
 _SIGNER_RE = re.compile(r"^(?:部|局|署|省|市|县|区|主任|署|行)?\s*(?:部长|局长|署长|主任|省长|市长|县长|区长|行长|总理|主席)"
                         r"[\s\u3000]*[\u4e00-\u9fff·]{0,6}$")
 
 
 def read_order_cover(lines: list[str], block: Block) -> None:
-    """A 令 cover page: 自然资源部令 / 第12号 / 《…》已经…通过，现予公布… / 部长 … / date, then the text."""
+    """A 令 or 公告 cover page: 自然资源部令 / 第12号 / 《…》已经…通过，现予公布… / 部长 … / date, then the text;
+    ``…人民代表大会常务委员会公告 / （第十五号） / 《…》已由…通过，…批准，现予公布…`` the same way."""
     filled = [i for i, line in enumerate(lines[:40]) if line and i not in block.consumed][:8]
     if len(filled) < 3 or not _ORDER_HEAD_RE.match(squeeze(lines[filled[0]])):
         return
     serial = _ORDER_SERIAL_RE.match(squeeze(lines[filled[1]]))
     if not serial:
         return
-    body = _ORDER_HEAD_RE.match(squeeze(lines[filled[0]])).group(1)
-    block.put("number", normalize_order_number(f"{body}令第{serial.group(1)}号"), "order_cover")
+    body, kind = _ORDER_HEAD_RE.match(squeeze(lines[filled[0]])).groups()
+    if kind == "令":          # a 公告's serial numbers the announcement, not the act it promulgates
+        block.put("number", normalize_order_number(f"{body}令第{serial.group(1)}号"), "order_cover")
     block.put("issuer", body, "order_cover")
     block.consumed.update(filled[:2])
     for i in filled[2:]:
@@ -365,7 +375,7 @@ def read_order_cover(lines: list[str], block: Block) -> None:
                 block.put("in_force_from", _iso_match(in_force), "order_cover")
             elif "自公布之日起施行" in line:
                 block.values["_in_force_at_issue"] = True
-        elif _SIGNER_RE.match(line):
+        elif _SIGNER_RE.match(line) or issuers_in(line):
             pass
         elif is_date_line(line):
             block.put("issued", is_date_line(line), "order_cover")
