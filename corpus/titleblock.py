@@ -168,13 +168,12 @@ def _table_value(block: Block, label: str, value: str) -> None:
 
 def read_events(line: str) -> list[tuple[str, str, str]]:
     """(ISO date, body, event) of an adoption/promulgation line, or [] when the line is anything else."""
-    events, covered = [], 0
+    events = []
     for m in EVENT_RE.finditer(line):
         date = _iso_match(m)
         if date is None:
             return []
         events.append((date, m.group(7).strip(), m.group(8)))
-        covered += m.end() - m.start()
     rest = len(squeeze(EVENT_RE.sub("", line)).strip("（）()"))
     return events if events and rest <= 12 else []
 
@@ -219,6 +218,9 @@ def apply_events(events: list[tuple[str, str, str]], block: Block, text: str) ->
         block.values["_latest_revision"] = max(revised)
 
 
+TITLE_WITHIN = 3      # the title is among the first non-blank lines not read as something else
+
+
 def read_head(lines: list[str], block: Block) -> None:
     """The title and the lines under it, up to the first line of the body."""
     seen = 0
@@ -245,7 +247,7 @@ def read_head(lines: list[str], block: Block) -> None:
         elif gov_title and "_title_read" not in block.values and gov_title.startswith(squeeze(line)):
             i = _consume_title(lines, i, block, gov_title)
             continue
-        elif "title" not in block.values and seen <= 3 and looks_like_title(line):
+        elif "title" not in block.values and seen <= TITLE_WITHIN and looks_like_title(line):
             i = _consume_title(lines, i, block, "")
             continue
         elif read_events(line):
@@ -264,7 +266,7 @@ def read_head(lines: list[str], block: Block) -> None:
         elif "title" in block.values and _SALUTATION_RE.match(squeeze(line)) and len(line) <= 120:
             block.consumed.add(i)
             break
-        elif "title" in block.values or seen > 3:
+        elif "title" in block.values or seen > TITLE_WITHIN:
             break
         i += 1
     block.values.pop("_title_read", None)
