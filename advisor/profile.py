@@ -38,11 +38,12 @@ for _name, _spec in PROFILE_FIELDS.items():
         _ALIASES[_name] = table
 
 
-# Physical bounds the contract table leaves open (docs/profile.md): a value past them is a typing
-# slip (a mine of 10^9 ha, a pit 10^6 km from any town), reported like any range error.
-# The largest mine sites of China cover a few thousand hectares; China spans about 5,000 km;
-# 10^10 m³ (10 km³) of waste rock is beyond any single mine.
-NUMBER_BOUNDS: dict[str, float] = {"area_ha": 100_000, "distance_to_city_km": 5_000, "waste_rock_m3": 1e10}
+# Physical bounds of the number fields, part of the contract (rules/schema.py ``maximum``, so every form,
+# generator and docs/profile.md know them): a value past them is a typing slip (a mine of 10^9 ha, a pit
+# 10^6 km from any town), reported like any range error. The largest mine sites of China cover a few
+# thousand hectares; China spans about 5,000 km; 10^10 m³ (10 km³) of waste rock is beyond any single mine.
+NUMBER_BOUNDS: dict[str, float] = {n: f.maximum for n, f in PROFILE_FIELDS.items()
+                                   if f.kind == "number" and f.maximum is not None}
 # Longest text of a str field, in characters (a mine code, a name, an administrative division).
 TEXT_LIMITS: dict[str, int] = {"id": 100, "name": 200, "province": 50, "city": 50, "county": 50}
 

@@ -40,7 +40,8 @@ def _valid_value(spec):
                          allow_nan=False, allow_infinity=False)
     if spec.name == "province":
         return st.sampled_from(["江西", "江西省", "Jiangxi", "北京", "Guangdong", "内蒙古自治区"])
-    return st.text(min_size=1, max_size=20).filter(str.strip)
+    # a name or a place as typed: printable text (control characters such as line breaks are refused)
+    return st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20).filter(str.strip)
 
 
 valid_profiles = st.fixed_dictionaries(
