@@ -192,11 +192,13 @@ def rule_page(rule_id: str) -> dict[str, Any]:
 DOC_FILTERS = ("level", "tier", "status", "region", "content")
 DOC_SORTS = ("date", "level", "title")
 # Where officials find the official text of a document of each tier (public finding aids, not the document itself).
+_NPC = ("国家法律法规数据库", "National Database of Laws and Regulations", "https://flk.npc.gov.cn/")
 OFFICIAL_FINDERS = {
-    "law": ("国家法律法规数据库", "https://flk.npc.gov.cn/"),
-    "regulation": ("国家法律法规数据库", "https://flk.npc.gov.cn/"),
-    "ministry": ("中国政府网 政策文件库", "https://www.gov.cn/zhengce/"),
-    "standard": ("全国标准信息公共服务平台", "https://std.samr.gov.cn/"),
+    "law": _NPC,
+    "regulation": _NPC,
+    "ministry": ("中国政府网 政策文件库", "gov.cn policy documents", "https://www.gov.cn/zhengce/"),
+    "standard": ("全国标准信息公共服务平台", "National Public Service Platform for Standards Information",
+                 "https://std.samr.gov.cn/"),
 }
 
 
@@ -284,4 +286,4 @@ def official_source(doc: Any) -> dict[str, Any] | None:
         finder = OFFICIAL_FINDERS["law"]
     return {"content": doc.content, "numbering": "points" if numbered_by_points else "official",
             "title": doc.title, "number": doc.number, "issuer": doc.issuer, "issued": doc.issued,
-            "finder": {"name": finder[0], "url": finder[1]} if finder else None}
+            "finder": {"name_zh": finder[0], "name_en": finder[1], "url": finder[2]} if finder else None}
