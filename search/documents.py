@@ -64,7 +64,8 @@ def clause_label(clause: Clause) -> str:
 
     A paragraph without a heading of its own is named by its place (第2段).
     """
-    labels = [heading_label(h) for h in clause.heading_path]
+    # a part numbered 一、 is cited as 第一部分 (一、 alone reads as a fragment)
+    labels = [f"第{lab[:-1]}部分" if lab.endswith("、") else lab for lab in map(heading_label, clause.heading_path)]
     start = max((i for i, lab in enumerate(labels) if lab.endswith("条") or lab.startswith("要点")), default=0)
     parts = [lab for lab in labels[start:] if lab]
     last = clause.path.rsplit("__", 1)[-1]

@@ -189,9 +189,9 @@ def test_clause_labels():
     law = _law()
     assert [clause_label(c) for c in law.clauses] == ["第一条", "第三条", "第三条（一）", "第三条（二）", "第四条"]
     para = _clause("d", "sec_2__item_1__para_2", ["二、光伏用地", "（一）严格管理"], "……", 1)
-    assert clause_label(para) == "二、（一）第2段"
+    assert clause_label(para) == "第二部分（一）第2段"
     assert clause_label(_clause("d", "pt_3", ["要点3 【标题】"], "……", 1)) == "要点3"
-    assert clause_label(_clause("d", "annex_1__sec_1", ["“无废城市”建设试点工作方案", "一、总体要求"], "……", 1)) == "附件1一、"
+    assert clause_label(_clause("d", "annex_1__sec_1", ["“无废城市”建设试点工作方案", "一、总体要求"], "……", 1)) == "附件1第一部分"
     assert heading_label("第四十四条 施行日期") == "第四十四条" and cn_number("四十四") == 44 and cn_number("一百零三") == 103
 
 
