@@ -45,6 +45,8 @@ def _roman(n: int) -> str:
 
 
 def format_number(n: int, fmt: str) -> str:
+    if not 1 <= n <= 9999:           # no real list goes this far: a damaged or hostile start value
+        return str(n)
     if fmt.startswith("chinese") or fmt in ("ideographTraditional", "taiwaneseCounting", "taiwaneseCountingThousand"):
         return int_to_cn(n)
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
@@ -78,11 +80,19 @@ class Numbering:
 
     @classmethod
     def from_document(cls, document) -> "Numbering":
-        numbering = cls()
+        """The document's list definitions; a damaged numbering part gives none (paragraphs stay unnumbered)."""
         try:
             root = document.part.numbering_part.element
         except (KeyError, AttributeError, NotImplementedError):
-            return numbering
+            return cls()
+        try:
+            return cls._read(root)
+        except (ValueError, TypeError):
+            return cls()
+
+    @classmethod
+    def _read(cls, root) -> "Numbering":
+        numbering = cls()
         for abstract in root.iter(f"{W}abstractNum"):
             levels = {}
             for lvl in abstract.iter(f"{W}lvl"):
@@ -114,7 +124,10 @@ class Numbering:
         if num_pr is None:
             return ""
         num_id = _val(num_pr, "numId")
-        ilvl = int(_val(num_pr, "ilvl") or 0)
+        try:
+            ilvl = int(_val(num_pr, "ilvl") or 0)
+        except ValueError:
+            return ""
         if not num_id or num_id == "0" or num_id not in self.nums:
             return ""
         abstract_id, overrides = self.nums[num_id]
@@ -136,7 +149,7 @@ class Numbering:
         def render(m: re.Match[str]) -> str:
             k = int(m.group(1)) - 1
             fmt = "decimal" if level.legal else levels.get(k, level).fmt
-            return format_number(counters[k] if k < len(counters) else 1, fmt)
+            return format_number(max(1, counters[k]) if 0 <= k < len(counters) else 1, fmt)
 
         return re.sub(r"%(\d)", render, level.text)
 

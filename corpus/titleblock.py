@@ -258,7 +258,8 @@ def read_head(lines: list[str], block: Block) -> None:
             block.consumed.add(i)
         elif "title" in block.values and MONTH_LINE_RE.match(squeeze(line)) and "issued" not in block.values:
             year, month = MONTH_LINE_RE.match(squeeze(line)).groups()
-            block.put("issued", f"{int(year):04d}-{int(month):02d}", "title_block")
+            if 1 <= int(month) <= 12:
+                block.put("issued", f"{int(year):04d}-{int(month):02d}", "title_block")
             block.consumed.add(i)
         elif "title" in block.values and issuers_in(line) and "issuer" not in block.values:
             block.put("issuer", "、".join(issuers_in(line)), "title_block")
@@ -396,6 +397,13 @@ _STANDARD_DATES_RE = re.compile(r"^((?:19|20)\d{2})\s*[-—–]\s*(\d{1,2})\s*[-
                                 r"(?:((?:19|20)\d{2})\s*[-—–]\s*(\d{1,2})\s*[-—–]\s*(\d{1,2})\s*实施)?$")
 
 
+def _safe_date(year: str, month: str, day: str) -> str | None:
+    try:
+        return _dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 def read_standard_cover(lines: list[str], block: Block) -> None:
     """A standard's cover: ICS/CCS lines, 中华人民共和国国家标准, GB/T 12345—2020, title, English title,
     ``2020-03-06发布 2020-10-01实施``, the issuing bodies (…发布)."""
@@ -417,9 +425,9 @@ def read_standard_cover(lines: list[str], block: Block) -> None:
         if _STANDARD_FURNITURE_RE.match(line) or (line.isascii() and not dates):
             pass                                    # 代替…, 备案号, the English title
         elif dates:
-            block.put("issued", _dt.date(*map(int, dates.group(1, 2, 3))).isoformat(), "standard_cover")
+            block.put("issued", _safe_date(*dates.group(1, 2, 3)), "standard_cover")
             if dates.group(4):
-                block.put("in_force_from", _dt.date(*map(int, dates.group(4, 5, 6))).isoformat(), "standard_cover")
+                block.put("in_force_from", _safe_date(*dates.group(4, 5, 6)), "standard_cover")
         elif "title" not in block.values and looks_like_title(line):
             block.put("title", squeeze(line), "standard_cover")
         elif issuers_in(re.sub(r"\s*发\s*布$", "", line)):

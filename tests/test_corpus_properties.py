@@ -41,3 +41,31 @@ def test_mention_offsets_always_index_the_display_text(text):
     _ANNOTATOR.annotate_clause(clause)
     for mention in clause.mentions:
         assert text[mention.start:mention.end] == mention.text
+
+
+TITLE_BLOCK_PIECES = st.sampled_from(
+    ["国务院", "自然资源部", "新乡市人民政府", "关于", "的通知", "条例", "办法", "文件", "令", "公告", "第12号", "（第十五号）",
+     "2011年3月5日", "二〇二一年三月十日", "2020-03-06发布", "2020-10-01实施", "GB/T 12345—2020", "ICS 13.020",
+     "自然资发[2023]15号", "晋自然资发【2022】8号", "第十三届全国人民代表大会常务委员会第五次会议通过", "公布", "修正",
+     "施行", "各省、自治区：", "（盖章）", "（此件公开发布）", "附件1", "目录", "第一章 总则", "第一条 鼓励。", "（一）",
+     "发文机关：", "\t", "\n", "\n\n", " ", "《某规定》同时废止。", "现予公布，自2022年9月1日起施行。", "2020年13月45日"])
+title_block_text = st.lists(TITLE_BLOCK_PIECES, max_size=40).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title_block_text)
+def test_any_title_or_closing_block_reads_without_error_and_dates_are_real(text):
+    import datetime
+
+    from corpus.metadata import infer_metadata
+    from pathlib import Path
+
+    lines = clean_lines(text)
+    inferred = infer_metadata(lines, Path("x.txt"))
+    for key in ("issued", "in_force_from", "in_force_until"):
+        value = inferred.values.get(key)
+        if value and len(value) == 10:
+            datetime.date.fromisoformat(value)
+    assert all(0 <= i < len(lines) for i in inferred.consumed)
+    nodes = parse_structure(["" if i in inferred.consumed else x for i, x in enumerate(lines)], inferred.annex_starts)
+    assert len({n.path for n in nodes}) == len(nodes)
