@@ -218,6 +218,12 @@ def apply_events(events: list[tuple[str, str, str]], block: Block, text: str) ->
         block.values["_latest_revision"] = max(revised)
 
 
+def _header_issuers(line: str) -> list[str]:
+    """The issuers of a red header, spaced out or not (国 务 院 文 件, 自然资源部 财政部文件)."""
+    head = line[:line.rfind("文")].strip()
+    return issuers_in(head) or issuers_in(squeeze(head))
+
+
 TITLE_WITHIN = 3      # the title is among the first non-blank lines not read as something else
 
 
@@ -235,8 +241,9 @@ def read_head(lines: list[str], block: Block) -> None:
         seen += 1
         number = _is_number_line(line)
         header = _HEADER_RE.match(squeeze(line)) if seen <= 2 and "title" not in block.values else None
-        if header and issuers_in(line[:line.rfind("文件")]):
-            block.put("issuer", "、".join(issuers_in(line[:line.rfind("文件")])), "title_block")
+        signers = _header_issuers(line) if header else []
+        if signers:
+            block.put("issuer", "、".join(signers), "title_block")
             block.consumed.add(i)         # the red header (版头) 山西省自然资源厅文件
         elif number:
             from corpus.metadata import normalize_number

@@ -182,3 +182,9 @@ def test_a_title_s_period_or_draft_note_on_the_next_line_belongs_to_the_title(tm
 def test_a_first_body_line_ending_in_a_colon_is_not_taken_for_a_salutation(tmp_path):
     document = _read(tmp_path, "关于矿山修复的通知\n根据自然资源部办公厅的要求，现通知如下：\n一、要求\n按期完成。\n")
     assert document.clauses[0].text.startswith("根据自然资源部办公厅的要求")
+
+
+def test_a_red_header_spaced_out_by_a_pdf_still_names_the_issuer(tmp_path):
+    document = _read(tmp_path, "国 务 院 文 件\n国发〔2020〕3号\n国务院关于矿山复绿的通知\n各省人民政府：\n一、目标\n复绿。\n")
+    assert (document.issuer, document.number, document.title) == ("国务院", "国发〔2020〕3号", "国务院关于矿山复绿的通知")
+    assert document.level == "state_council"
