@@ -15,13 +15,16 @@ def register(subparsers) -> None:
         description="Search every clause of the knowledge base. Ontology synonyms, traditional characters, "
                     "English labels and 文号 in any bracket style are understood; \"quoted\" text matches exactly; "
                     "OR, NOT/-word and parentheses combine terms.")
-    p.add_argument("query", help="what to search for, e.g. '光伏 激励' or '自然资规〔2019〕6号'")
+    p.add_argument("query", help="what to search for, e.g. '光伏 激励', '自然资规〔2019〕6号' or '土地复垦条例第三条'; "
+                                 "'' with --filter browses every clause the filters allow")
     p.add_argument("--json", action="store_true", help="print the result as JSON (the contract's search-hit shape)")
     p.add_argument("--limit", type=int, default=10, help="number of hits to show (1-100, default 10)")
     p.add_argument("--offset", type=int, default=0, help="skip this many hits first (paging)")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
-                   help="restrict hits: level, region, issuer, year (2019 or 2015..2020), status, "
+                   help="restrict hits: level, tier, region, issuer, year (2019 or 2015..2020), status, "
                         "clause_type, concept; repeat a key to allow several values")
+    p.add_argument("--sort", choices=("relevance", "date", "level"), default="relevance",
+                   help="order: relevance (default), date (newest first) or level (strongest binding force first)")
     p.add_argument("--no-facets", action="store_true", help="do not count facet values (faster on large indexes)")
     p.set_defaults(func=cmd_search)
 
@@ -65,7 +68,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     kb = KnowledgeBase.open(progress=TerminalProgress())
     try:
         result = kb.searcher.search(args.query, limit=args.limit, offset=args.offset,
-                                    filters=parse_filters(args.filter) or None, facets=not args.no_facets)
+                                    filters=parse_filters(args.filter) or None, facets=not args.no_facets,
+                                    sort=args.sort)
     except QueryError as exc:
         raise CLIError(f"search {args.query!r}: {exc}") from None
     if args.json:
@@ -82,10 +86,21 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("no clause has every word; showing clauses with some of them", file=out)
     if result.get("did_you_mean"):
         print(f"did you mean: {result['did_you_mean']}", file=out)
+    for doc in result.get("documents") or []:
+        number = f" {doc['number']}" if doc.get("number") else ""
+        digest = ", digest" if doc.get("content") == "digest" else ""
+        print(f"document: 《{doc['title']}》{number} {doc.get('issuer') or ''} {doc.get('issued') or ''} "
+              f"[{doc['status']}, {doc['tier']}{digest}]", file=out)
+    article = result.get("article")
+    if article and not article["found"]:
+        print(f"the record has no article {article['asked']} (a digest numbered by points)", file=out)
     for i, hit in enumerate(result["hits"], start=args.offset + 1):
         number = f" {hit['doc_number']}" if hit.get("doc_number") else ""
-        status = "" if hit.get("status") in ("in_force", "unknown", None) else f" [{hit['status']}]"
-        print(f"\n{i}. {hit['doc_title']}{number}{status}", file=out)
+        label = f" {hit['label']}" if hit.get("label") else ""
+        issued = f" {hit['issued']}" if hit.get("issued") else ""
+        digest = ", digest" if hit.get("content") == "digest" else ""
+        print(f"\n{i}. {hit['doc_title']}{label}{number}{issued} [{hit.get('status')}, {hit.get('tier')}{digest}]",
+              file=out)
         print(f"   {hit['clause_id']}  ({hit['clause_type']}, score {hit['score']:.2f})", file=out)
         print(f"   {_plain(hit['highlight'])}", file=out)
     return 0
