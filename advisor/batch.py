@@ -63,12 +63,23 @@ def advise_records(advisor, records: Iterable[Any], *, as_of: Any = None, explai
         source: Iterable[InputRecord] = recs
     else:
         w, source = None, (_as_record(i, r) for i, r in enumerate(records))
+    # chunk by chunk: the good records of a chunk advised together by columns (advise_chunk), errors in place
+    chunk: list[InputRecord] = []
     for rec in source:
-        rec.validate()
-        if rec.error is not None:
-            yield error_object(rec, rec.error, rec.index)
-            continue
-        yield advisor.advise(rec.profile, as_of=as_of, explain=explain, weights=w, validated=True)
+        chunk.append(rec.validate())
+        if len(chunk) >= CHUNK:
+            yield from _advise_in_order(advisor, chunk, as_of=as_of, explain=explain, weights=w)
+            chunk = []
+    yield from _advise_in_order(advisor, chunk, as_of=as_of, explain=explain, weights=w)
+
+
+CHUNK = 250   # mines advised together by columns
+
+
+def _advise_in_order(advisor, recs: list[InputRecord], **opts) -> Iterator[dict[str, Any]]:
+    advices = advise_chunk(advisor, [r.profile for r in recs if r.error is None], **opts)
+    for rec in recs:
+        yield error_object(rec, rec.error, rec.index) if rec.error is not None else next(advices)
 
 
 # ---------------------------------------------------------------- parallel
@@ -169,6 +180,10 @@ def advise_chunk(adv, profiles: list[dict], *, for_json: bool = False, as_of: An
 
     if not profiles:
         return
+    if not adv.columnar.supported:   # a rule set the columns cannot read: the per-mine path
+        for p in profiles:
+            yield adv.advise(p, validated=True, for_json=for_json, as_of=as_of, explain=explain, weights=weights)
+        return
     evaluations = adv.columnar.evaluate_many(profiles, as_of=parse_as_of(as_of), explain=explain)
     zones = zones_many(adv.gate, adv.columnar, profiles)
     factors = factor_values_many(adv.potential, profiles)
@@ -187,7 +202,7 @@ class ParallelBatch:
     """
 
     def __init__(self, advisor, *, dumps: Callable[[dict], str] | None, workers: int | None = None,
-                 chunk_size: int = 250, as_of: Any = None, explain: bool = False,
+                 chunk_size: int = CHUNK, as_of: Any = None, explain: bool = False,
                  weights: dict[str, float] | None = None, sep: bytes = b"\n", columnar: bool = True) -> None:
         self.advisor = advisor
         self.columnar = columnar  # rules evaluated per chunk by columns (False: the per-mine reference path)

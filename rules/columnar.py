@@ -90,8 +90,9 @@ class ColumnarEvaluator:
 
     def __init__(self, ruleset: Any) -> None:
         self.rs = ruleset
-        self.unsupported = [r.id for r in ruleset.rules if not _supported(r.when)]
-        self._row = {r.id: i for i, r in enumerate(ruleset._order)}
+        order = getattr(ruleset, "_order", None)
+        self.unsupported = [r.id for r in ruleset.rules if order is None or not _supported(r.when)]
+        self._row = {r.id: i for i, r in enumerate(order or ())}
         self._leaf_memo: dict[int, dict] = {}
         self._orders: dict[tuple, tuple] = {}
 
