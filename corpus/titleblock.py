@@ -127,6 +127,14 @@ def issuers_in(line: str) -> list[str]:
     return parts
 
 
+def signers_in(line: str) -> list[str]:
+    """issuers_in, also for a line PDF extraction spaced out character by character (国 务 院)."""
+    found = issuers_in(line)
+    if found or not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff] [\u4e00-\u9fff]", line):
+        return found
+    return issuers_in(re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", line))
+
+
 def _is_number_line(line: str) -> str | None:
     s = squeeze(line).strip("（）()")
     return s if NUMBER_RE.fullmatch(s) else None
@@ -221,7 +229,7 @@ def apply_events(events: list[tuple[str, str, str]], block: Block, text: str) ->
 def _header_issuers(line: str) -> list[str]:
     """The issuers of a red header, spaced out or not (国 务 院 文 件, 自然资源部 财政部文件)."""
     head = line[:line.rfind("文")].strip()
-    return issuers_in(head) or issuers_in(squeeze(head))
+    return signers_in(head) or issuers_in(squeeze(head))
 
 
 TITLE_WITHIN = 3      # the title is among the first non-blank lines not read as something else
@@ -268,8 +276,8 @@ def read_head(lines: list[str], block: Block) -> None:
             if 1 <= int(month) <= 12:
                 block.put("issued", f"{int(year):04d}-{int(month):02d}", "title_block")
             block.consumed.add(i)
-        elif "title" in block.values and issuers_in(line) and "issuer" not in block.values:
-            block.put("issuer", "、".join(issuers_in(line)), "title_block")
+        elif "title" in block.values and signers_in(line) and "issuer" not in block.values:
+            block.put("issuer", "、".join(signers_in(line)), "title_block")
             block.consumed.add(i)
         elif "title" in block.values and _SALUTATION_RE.match(squeeze(line)) and len(line) <= 120:
             block.consumed.add(i)
@@ -327,10 +335,10 @@ def read_closing(lines: list[str], block: Block) -> None:
         if not date or d in block.consumed:
             continue
         signers, k = [], d - 1
-        while k >= start and (not lines[k] or issuers_in(lines[k]) or _SEAL_RE.match(squeeze(lines[k]))) \
+        while k >= start and (not lines[k] or signers_in(lines[k]) or _SEAL_RE.match(squeeze(lines[k]))) \
                 and d - k <= 8:
             if lines[k]:
-                signers[:0] = [(k, issuers_in(lines[k]))]
+                signers[:0] = [(k, signers_in(lines[k]))]
             k -= 1
         while signers and not signers[0][1]:
             signers.pop(0)                  # a seal note above the signature belongs to the body

@@ -188,3 +188,11 @@ def test_a_red_header_spaced_out_by_a_pdf_still_names_the_issuer(tmp_path):
     document = _read(tmp_path, "国 务 院 文 件\n国发〔2020〕3号\n国务院关于矿山复绿的通知\n各省人民政府：\n一、目标\n复绿。\n")
     assert (document.issuer, document.number, document.title) == ("国务院", "国发〔2020〕3号", "国务院关于矿山复绿的通知")
     assert document.level == "state_council"
+
+
+def test_a_signature_spaced_out_by_pdf_extraction_is_read(tmp_path):
+    document = _read(tmp_path, " 国 务 院 关 于 矿 山 复 绿 的 通 知\n 国 发 〔 2 0 2 0 〕 3 号\n 一 、 目 标\n 复 绿 。\n"
+                               " 国 务 院\n 2 0 2 0 年 1 月 6 日\n")
+    assert (document.title, document.number, document.issuer, document.issued) == \
+        ("国务院关于矿山复绿的通知", "国发〔2020〕3号", "国务院", "2020-01-06")
+    assert [c.text for c in document.clauses] == ["目标", "复绿。"]
