@@ -170,3 +170,17 @@ def test_digest_is_labelled_and_names_the_official_text(page, server):
     page.set_viewport_size(PHONE)
     _no_horizontal_overflow(page)
     shot(page, "official-search-390")
+
+
+def test_concept_and_rule_pages_cite_sources_by_title_and_article(page, server):
+    page.set_viewport_size(DESKTOP)
+    page.goto(server + "/concepts/photovoltaic")
+    refs = page.locator("ul.clause-refs li a").all_inner_texts()
+    assert refs and all(r.startswith("《") for r in refs)
+    assert not any("~" in r for r in refs)
+    _axe(page)
+    page.goto(server + "/rules/cn.pv.prohibited_basic_farmland")
+    footer = page.locator("blockquote.source footer").first.inner_text()
+    assert "《关于支持光伏发电产业发展规范用地管理有关工作的通知》" in footer and "~" not in footer
+    shot(page, "official-rule-sources")
+    _axe(page)
