@@ -216,3 +216,26 @@ def test_english_mode_has_no_chinese_leftovers_on_the_form_and_advice(page, serv
     assert _chinese_outside_zh(page) == []
     _both_widths(page, "investor-advice-en")
     _axe(page)
+
+
+def test_compare_provinces_marks_rules_and_links_each_cell_to_its_reasons(page, server):
+    _set_lang(page, server, "zh")
+    from webui.forms import profile_query
+
+    page.goto(server + "/advice/compare?" + profile_query({"id": "JX-Q-004", "province": "江西",
+                                                          "mineral": "granite", "terrain": ["open_pit"]}))
+    assert page.locator('input[name="provinces"][value="江西"]').is_checked(), "the mine's own province preselected"
+    assert page.locator("label.has-rules").count() >= 3
+    assert "本省规则" in page.locator("label.has-rules").first.inner_text()
+    page.check('input[name="provinces"][value="北京"]')
+    page.click("form.panel button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("table.compare thead th a").count() == 2
+    _both_widths(page, "investor-compare")
+    _axe(page)
+    cell = page.locator("table.compare td.mark a").first
+    href = cell.get_attribute("href")
+    cell.click()
+    page.wait_for_url(re.compile(r"/advice/result\?"))
+    anchor = href.split("#", 1)[1]
+    assert page.locator(f'[id="{anchor}"]').count() == 1 and page.locator(f'[id="{anchor}"]').is_visible()
