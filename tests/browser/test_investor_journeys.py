@@ -239,3 +239,26 @@ def test_compare_provinces_marks_rules_and_links_each_cell_to_its_reasons(page, 
     page.wait_for_url(re.compile(r"/advice/result\?"))
     anchor = href.split("#", 1)[1]
     assert page.locator(f'[id="{anchor}"]').count() == 1 and page.locator(f'[id="{anchor}"]').is_visible()
+
+
+def test_a_sparql_error_keeps_the_query_and_results_link_to_pages(page, server):
+    _set_lang(page, server, "zh")
+    page.goto(server + "/sparql")
+    page.fill("#query", "SELECT ?c WHERE {\n  ?c a skos:Concept\n  FILTER(\n}")
+    page.click(".sparql-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#sparql-error").is_visible()
+    assert page.locator("#query").input_value() == "SELECT ?c WHERE {\n  ?c a skos:Concept\n  FILTER(\n}"
+    line = re.search(r"at (\d+):\d+", page.locator("#sparql-error").inner_text())
+    assert line and 1 <= int(line.group(1)) <= 4, "the position counts the user's four lines"
+    shot(page, "sparql-error")
+    _axe(page)
+    page.fill("#query", "SELECT ?c WHERE { ?c a skos:Concept } LIMIT 5")
+    page.click(".sparql-form button[type=submit]")
+    page.wait_for_load_state()
+    link = page.locator(".sparql-result td a").first
+    assert link.get_attribute("href").startswith("/concepts/")
+    with page.expect_download() as got:
+        page.click("#sparql-csv")
+    assert got.value.suggested_filename.endswith(".csv")
+    _axe(page)
