@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from corpus.normalize import ends_sentence, join_lines, repair_paragraph
 from corpus.numbering import (ARTICLE_KINDS, FIGURE_EN_LINES, FIGURE_LINES, LABEL_LINES, STOP_LINES, TABLE_CAPTION_EN, HeadingMatch,
                               is_strict, match_heading)
+from corpus.titleblock import INLINE_ANNEX_RE
 
 ANNEX_RE = re.compile(r"^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?$")
 SHORT_LINE = 15         # a line this short that ends without punctuation is a label, not wrapped text
@@ -269,7 +270,13 @@ class _Parser:
         self.root_last_child = {}
         self.last_seen = {}
         line = self.lines[i]
-        label, title, j = (line, "", i + 1) if ANNEX_RE.match(line) else ("", line, i + 1)
+        inline = INLINE_ANNEX_RE.match(line.replace(" ", ""))
+        if ANNEX_RE.match(line):
+            label, title, j = line, "", i + 1
+        elif inline:                  # 附件1：矿山生态修复验收办法
+            label, title, j = f"附件{inline.group(1)}", inline.group(2).strip(), i + 1
+        else:
+            label, title, j = "", line, i + 1
         if not title:
             k = next((x for x in range(i + 1, min(len(self.lines), i + 4)) if self.lines[x]), None)
             candidate = self.lines[k] if k is not None else ""

@@ -49,6 +49,7 @@ _TABLE_LABEL_RE = re.compile(r"^(索引号|主题分类|发文机关|发文单�
 _TABLE_FIELDS = {"发文机关": "issuer", "发文单位": "issuer", "发布机构": "issuer", "成文日期": "issued",
                  "发文日期": "issued", "印发日期": "issued", "标题": "title", "名称": "title", "文件名称": "title",
                  "发文字号": "number", "文号": "number"}
+INLINE_ANNEX_RE = re.compile(r"^附件(\d{1,2}|[一二三四五六七八九十]{1,3})[:：.．、]?([^:：]{2,60})$")
 _SEAL_RE = re.compile(r"^[（(](?:盖章|印章|公章|章|签章|印)[）)]$")
 PUBLIC_NOTE_RE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
 _TITLE_ENDS = ("法", "条例", "规定", "办法", "细则", "意见", "通知", "决定", "规划", "方案", "纲要", "标准", "规范",
@@ -357,6 +358,9 @@ def read_closing(lines: list[str], block: Block) -> None:
             rest = rest[1:]
         if len(rest) >= 3 and looks_like_title(lines[rest[0]]) and not re.match(r"^附\s*件", lines[rest[0]]):
             block.annex_starts[rest[0]] = lines[rest[0]]
+        for x in rest:                 # 附件1：title — an attachment's own first line, after the signature
+            if INLINE_ANNEX_RE.match(squeeze(lines[x])):
+                block.annex_starts[x] = lines[x]
         return
 
 

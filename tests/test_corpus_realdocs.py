@@ -228,3 +228,17 @@ def test_a_table_of_contents_without_page_numbers_is_not_the_structure(own_set):
     document, _ = read_document(own_set / "law_with_toc.txt")
     assert [c.path for c in document.clauses] == ["chap_1", "art_1", "chap_2", "art_2", "chap_3", "art_3"]
     assert document.clauses[0].heading == "第一章 总则"
+
+
+def test_attachments_headed_with_their_titles_after_the_signature(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text("某省自然资源厅关于印发两项制度的通知\n某自然资发〔2022〕3号\n各市自然资源局：\n现将两项制度印发给你们。\n"
+                    "附件1：矿山修复验收办法\n附件2：矿山修复技术要点\n某省自然资源厅\n2022年4月15日\n"
+                    "附件1：矿山修复验收办法\n第一条 为规范验收，制定本办法。\n第二条 验收由县级组织。\n"
+                    "附件2：矿山修复技术要点\n一、地形整治\n（一）削坡降级。\n", encoding="utf-8")
+    document, _ = read_document(path)
+    by_path = {c.path: c for c in document.clauses}
+    # the listing in the body stays text; the attachments after the signature are subtrees
+    assert by_path["preamble__para_2"].text == "附件1：矿山修复验收办法"
+    assert by_path["annex_1"].heading == "附件1 矿山修复验收办法" and "annex_1__art_2" in by_path
+    assert by_path["annex_2"].heading == "附件2 矿山修复技术要点" and "annex_2__sec_1__item_1" in by_path
