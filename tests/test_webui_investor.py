@@ -254,3 +254,23 @@ def test_every_page_has_a_favicon(client):
     html = client.get("/").get_data(as_text=True)
     href = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
     assert client.get(href).status_code == 200
+
+
+def _chinese_outside_zh(html: str) -> list[str]:
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    for node in root.xpath('//script|//style|//template|//*[starts-with(@lang,"zh")]|//*[@aria-hidden="true"]'):
+        node.drop_tree()
+    return re.findall(r"\S*[\u4e00-\u9fff]+\S*", " ".join(root.xpath("//body//text()")))
+
+
+def test_english_form_and_advice_have_no_chinese_outside_marked_source_text(client):
+    assert _chinese_outside_zh(_en(client).get("/advice").get_data(as_text=True)) == []
+    profile = {k: v for k, v in EXAMPLE.items() if k not in ("name", "city", "county")}
+    html = client.get("/advice/result?" + profile_query({**profile, "intended_uses": ["photovoltaic"]})
+                      ).get_data(as_text=True)
+    assert _chinese_outside_zh(html) == []
+    assert 'class="note lang-note"' in html
+    for raw in ("collective", "mining land", "forest grass"):
+        assert f"<td>{raw}</td>" not in html, "values read as labels, not codes"
