@@ -362,6 +362,8 @@ def register_bench(bench_subparsers) -> None:
     b.add_argument("--seed", type=int, default=7, help="random seed of the synthetic profiles")
     b.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     b.add_argument("--latency-n", type=int, default=2000, help="single advices timed for p50/p95 (default 2000)")
+    b.add_argument("--web-n", type=int, default=3000,
+                   help="mines of the in-process batch of the web page / API (default 3000)")
     b.set_defaults(func=cmd_bench)
 
 

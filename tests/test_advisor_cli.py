@@ -161,14 +161,14 @@ def test_entropy_weights_option_weighs_the_batch_by_its_own_spread(tmp_path, cap
 
 def test_bench_advise_runs_the_real_command_and_prints_its_figures(capsys):
     code, out, err = _run(capsys, "bench", "advise", "--sizes", "30", "--latency-n", "20", "--per-mine",
-                          "--input", "csv")
+                          "--input", "csv", "--web-n", "50")
     assert code == 0, err
-    rows = [line for line in out.splitlines() if "mines/s" in line]
+    rows = [line for line in out.splitlines() if "mines/s" in line and " -> " in line]
     assert len(rows) == 3 * 2, out          # three outputs x (columnar, per-mine)
     for mode in ("jsonl", "compact", "csv"):
         assert sum(f"-> {mode} " in r for r in rows) == 2
     assert all("peak memory" in r and "kB a mine" in r for r in rows)
-    assert "p95" in out
+    assert "p95" in out and "50 advised" in out
 
 
 def test_parallel_chunks_come_back_through_spool_files_that_are_removed(kb, tmp_path):
