@@ -274,3 +274,18 @@ def test_english_form_and_advice_have_no_chinese_outside_marked_source_text(clie
     assert 'class="note lang-note"' in html
     for raw in ("collective", "mining land", "forest grass"):
         assert f"<td>{raw}</td>" not in html, "values read as labels, not codes"
+
+
+def test_every_term_the_form_explains_has_an_english_definition(client):
+    from ontology.labels import labels
+
+    missing = []
+    for name, spec in PROFILE_FIELDS.items():
+        for value in spec.values:
+            try:
+                found = labels(value)
+            except KeyError:
+                continue
+            if found.get("definition") and not found.get("definition_en"):
+                missing.append(value)
+    assert missing == [], "add an English skos:definition (the form explains these terms in English mode)"
