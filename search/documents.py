@@ -81,6 +81,12 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", fold(text or ""))
 
 
+def is_heading_only(clause: Clause) -> bool:
+    """A chapter or section heading indexed as a clause: its text is its own title (第四章 土地复垦验收)."""
+    text = clause.text.strip()
+    return bool(text) and len(text) <= 60 and bool(clause.heading) and clause.heading.strip().endswith(text)
+
+
 def title_key(title: str) -> str:
     return _TITLE_STRIP_RE.sub("", fold(title or ""))
 
@@ -103,6 +109,7 @@ class DocEntry:
     clauses: int
     first: int | None                       # index number of its first clause
     indexed: int = 0                        # its clauses in the index (numbered first, first + 1, …)
+    lead: int | None = None                 # its first provision (not a chapter heading): leads a 文号 query
     articles: dict[str, int] = field(default_factory=dict)   # "3" → index number of 第三条 (or 要点3)
     title_key: str = ""
     number_key: str | None = None
@@ -118,12 +125,14 @@ def document_entries(documents: dict[str, Document], status_of, tier_of) -> list
     docnum = 0
     for doc_id in sorted(documents):
         doc = documents[doc_id]
-        first, articles, indexed = None, {}, 0
+        first, lead, articles, indexed = None, None, {}, 0
         for clause in doc.clauses:
             if not clause.text.strip():     # not indexed (search.index.iter_records)
                 continue
             if first is None:
                 first = docnum
+            if lead is None and not is_heading_only(clause):
+                lead = docnum
             indexed += 1
             m = _ARTICLE_RE.match(clause.heading or "") or _POINT_RE.match(clause.heading or "")
             if m:
@@ -136,6 +145,7 @@ def document_entries(documents: dict[str, Document], status_of, tier_of) -> list
             "tier": tier_of(doc), "status": status_of(doc), "content": doc.content or "", "region": doc.region,
             "issued": doc.issued, "in_force_from": doc.in_force_from, "in_force_until": doc.in_force_until,
             "source": doc.source, "clauses": len(doc.clauses), "first": first, "indexed": indexed,
+            "lead": lead if lead is not None else first,
             "articles": articles,
             "title_key": title_key(doc.title), "number_key": doc_number_key(doc.number),
         })

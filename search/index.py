@@ -24,7 +24,7 @@ from corpus.model import Clause, Document
 from minekb.progress import Progress, null_progress
 from search import whoosh_backend as backend
 from search.analysis import Analysis, doc_number_key
-from search.documents import DOCUMENTS_FILE, clause_label, document_entries
+from search.documents import DOCUMENTS_FILE, clause_label, document_entries, is_heading_only
 from search.engine import PHRASES_FILE, phrase_line
 
 INDEX_DIRNAME = "index"
@@ -99,6 +99,7 @@ def clause_record(doc: Document, clause: Clause) -> dict[str, Any]:
         "tier": doc.binding_tier,
         "content": doc.content or "",
         "label": clause_label(clause),
+        "shape": "heading" if is_heading_only(clause) else "provision",
         "ctype": clause.type or "background",
         "order": clause.order,
         "dates": {"issued": doc.issued, "in_force_from": doc.in_force_from, "in_force_until": doc.in_force_until},

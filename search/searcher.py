@@ -53,6 +53,10 @@ INTENT_FACTOR = 1.6
 # tiers (a tie-breaker, not a verdict on relevance); research, Party guidance and foreign law lower.
 TIER_FACTORS = {"law": 1.0, "regulation": 0.98, "ministry": 0.96, "local": 0.94, "plan": 0.92, "standard": 0.9,
                 "party": 0.75, "research": 0.7, "foreign": 0.65}
+# A chapter or section heading indexed as a clause (its text is its title) names a topic; the provisions
+# under it are the evidence: it keeps this share of its score, so 第四章 土地复垦验收 no longer leads the
+# articles of that chapter for 土地复垦 (it is still found, and first when nothing else matches).
+HEADING_ONLY_FACTOR = 0.5
 SORTS = ("relevance", "date", "level")
 
 
@@ -81,11 +85,13 @@ class Searcher:
         self.status_factor = np.full(self.engine.n, STATUS_FACTORS["unknown"], np.float32)
         for status, docs in self.facets.values["status"].items():
             self.status_factor[docs] = STATUS_FACTORS.get(status, STATUS_FACTORS["unknown"])
-        self.tier_factor = np.full(self.engine.n, TIER_FACTORS["research"], np.float32)
+        self.clause_factor = np.full(self.engine.n, TIER_FACTORS["research"], np.float32)
         self.tier_rank = np.full(self.engine.n, len(TIER_RANK), np.int16)
         for tier, docs in self.facets.values.get("tier", {}).items():
-            self.tier_factor[docs] = TIER_FACTORS.get(tier, TIER_FACTORS["research"])
+            self.clause_factor[docs] = TIER_FACTORS.get(tier, TIER_FACTORS["research"])
             self.tier_rank[docs] = TIER_RANK.get(tier, len(TIER_RANK))
+        headings = self.engine.postings("shape", "heading")[0] if hasattr(self.engine, "postings") else []
+        self.clause_factor[headings] *= HEADING_ONLY_FACTOR      # folded into the per-clause factor
         table = path / DOCUMENTS_FILE
         self.documents = DocumentTable(json.loads(table.read_text(encoding="utf-8")) if table.exists() else [])
         self.date_key = np.zeros(self.engine.n, np.int32)   # YYYYMMDD of issue (or entry into force); 0 unknown
@@ -137,7 +143,8 @@ class Searcher:
                 understood = self.builder.understand(understood_text)
                 result["expanded_terms"] = understood.expanded_terms
             elif named and named[0][1] == 0:
-                pinned = named[0][0].first      # the 文号 or the exact title: the document's first clause first
+                # the 文号 or the exact title: the document's first provision first
+                pinned = named[0][0].lead if named[0][0].lead is not None else named[0][0].first
             if pinned is not None and allowed is not None and not allowed[pinned]:
                 pinned = None
             browse = understood.query is None and allowed is not None and not query.strip()
@@ -187,7 +194,7 @@ class Searcher:
         if pinned is not None and not np.isin(pinned, ids):
             at = int(np.searchsorted(ids, pinned))
             ids, scores = np.insert(ids, at, pinned), np.insert(scores, at, 0.0)
-        final = scores * self.status_factor[ids] * self.tier_factor[ids]
+        final = scores * self.status_factor[ids] * self.clause_factor[ids]
         if u.implied_types and len(ids):
             favoured = self.facets.mask_of("clause_type", sorted(u.implied_types))[ids]
             final = np.where(favoured, final * INTENT_FACTOR, final)

@@ -78,6 +78,7 @@ def schema() -> Schema:
         tier=ID(stored=True),   # binding tier (corpus.model.TIERS): ranking and the tier filter
         content=STORED(),       # official | digest | title_only | "" (hits say when a text is a digest)
         label=STORED(),         # how a citation names the clause: 第三条, 二、（一）, 要点3
+        shape=ID(),             # "heading" (a chapter's own title as a clause) or "provision"
         year=STORED(),          # shown in hits; filters and facets use the year_s keyword
         dates=STORED(),         # issued / in force from / until, shown in hits
         year_s=ID(),

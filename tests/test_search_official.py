@@ -24,6 +24,7 @@ def _law() -> Document:
     doc = Document(id="cn-sc-order-592", title="土地复垦条例", number="国务院令第592号", issuer="国务院",
                    level="state_council", issued="2011-03-05", status="in_force", content="official")
     rows = [
+        ("chap_1", ["第一章 总则"], "总则"),
         ("chap_1__art_1", ["第一章 总则", "第一条"], "为了落实十分珍惜、合理利用土地的基本国策，制定本条例。"),
         ("chap_1__art_3", ["第一章 总则", "第三条"], "生产建设活动损毁的土地，按照谁损毁、谁复垦的原则，由生产建设单位负责复垦。"),
         ("chap_1__art_3__item_1", ["第一章 总则", "第三条", "（一）"], "露天采矿损毁的土地由生产建设单位负责复垦，复垦土地，复垦。"),
@@ -133,6 +134,13 @@ def test_title_and_article_finds_that_article_before_its_own_items(searcher):
         assert ids(r).index("cn-sc-order-592~chap_1__art_3") < ids(r).index("cn-sc-order-592~chap_1__art_3__item_1")
 
 
+def test_a_chapter_heading_does_not_lead_the_provisions_under_it(searcher):
+    r = searcher.search("土地复垦条例")        # every clause matches by the title; the heading adds nothing
+    assert ids(r)[-1] == "cn-sc-order-592~chap_1"
+    assert "cn-sc-order-592~chap_1" in ids(searcher.search("总则"))                  # still found
+    assert ids(searcher.search("国务院令第592号"))[0] == "cn-sc-order-592~chap_1__art_1"   # the first provision leads
+
+
 def test_an_article_the_record_does_not_hold_is_said_so(searcher):
     r = searcher.search("土地复垦条例第九十九条")
     assert r["article"] == {"asked": "99", "found": False}
@@ -187,7 +195,7 @@ def test_hits_carry_the_citation_label_date_and_status(searcher):
 
 def test_clause_labels():
     law = _law()
-    assert [clause_label(c) for c in law.clauses] == ["第一条", "第三条", "第三条（一）", "第三条（二）", "第四条"]
+    assert [clause_label(c) for c in law.clauses] == ["第一章", "第一条", "第三条", "第三条（一）", "第三条（二）", "第四条"]
     para = _clause("d", "sec_2__item_1__para_2", ["二、光伏用地", "（一）严格管理"], "……", 1)
     assert clause_label(para) == "第二部分（一）第2段"
     assert clause_label(_clause("d", "pt_3", ["要点3 【标题】"], "……", 1)) == "要点3"

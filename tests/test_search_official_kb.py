@@ -82,3 +82,10 @@ def test_pages_neither_repeat_nor_skip_clauses_with_tied_scores(kb):
         paged = [h["clause_id"] for offset in range(0, len(whole), 7)
                  for h in kb.searcher.search(q, limit=7, offset=offset)["hits"]]
         assert paged == whole, q
+
+
+def test_chapter_headings_do_not_lead_the_articles_under_them(kb):
+    """第四章 土地复垦验收 as a clause is a title, not a provision: the articles come first for the title query."""
+    hits = kb.searcher.search("土地复垦条例", limit=5)["hits"]
+    assert hits[0]["label"] == "第一条"
+    assert not [h["label"] for h in hits if h["label"].endswith("章")]
