@@ -81,7 +81,8 @@ def _run_advise(src: Path, dest: str | Path, workers: int, home: str, *flags: st
     t0 = time.perf_counter()
     with open(dest, "wb") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.PIPE, env=env)
-        err = proc.stderr.read() if proc.stderr else b""
+        with proc.stderr:   # type: ignore[union-attr]
+            err = proc.stderr.read()   # type: ignore[union-attr]
         _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     code = proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here: Popen must not wait again
