@@ -66,6 +66,7 @@ def browser(tmp_path_factory):
 
 @pytest.fixture()
 def page(browser, server):
+    browser.clear_cookies()   # each journey starts as a new visitor: Chinese, no remembered language or profile
     page = browser.new_page()
     page.set_default_timeout(20_000)
     yield page
