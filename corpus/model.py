@@ -24,6 +24,7 @@ LEVELS = (
     "county",            # 县级
     "standard",          # 国家/行业标准
     "research",          # 论文、研究报告
+    "party",             # 党的全国代表大会报告等党的文件（政治指导，不是法律）
     "foreign",           # 外国法律或案例
 )
 # Binding force of a document, strongest first (law > regulation > ministry > local > plan > standard).
@@ -34,7 +35,7 @@ BINDING_TIERS = frozenset(("law", "regulation", "ministry", "local", "plan", "st
 TIER_RANK = {t: i for i, t in enumerate(TIERS)}
 _TIER_OF_LEVEL = {"national_law": "law", "state_council": "regulation", "ministry": "ministry",
                   "provincial": "local", "municipal": "local", "county": "local", "standard": "standard",
-                  "research": "research", "foreign": "foreign"}
+                  "research": "research", "party": "party", "foreign": "foreign"}
 
 
 def tier_of_level(level: str) -> str:
