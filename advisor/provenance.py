@@ -8,9 +8,11 @@ does not resolve is an error: advice never cites a source the user cannot read.
 from __future__ import annotations
 
 import importlib
+from typing import Any, Iterable
 
 import orjson
-from typing import Any, Iterable
+
+from corpus.citation_label import clause_label
 
 
 class UnresolvedSourceError(LookupError):
@@ -61,7 +63,7 @@ class SourceResolver:
             # second version of the contract: binding force, and where in the text the clause is
             "tier": getattr(doc, "binding_tier", None) or "research",
             "binding": bool(getattr(doc, "binding", False)),
-            "clause_label": clause.heading or None,
+            "clause_label": clause_label(clause) or clause.heading or None,   # 第三条（一）, 要点3: what to look up
         }
         content = getattr(doc, "content", None)
         if content:

@@ -10,8 +10,8 @@ first clause and of each 第N条). The searcher answers from it
 * **the article asked for** (土地复垦条例第三条, 国务院令第592号第三条): that clause
   first, ahead of its own items and of clauses citing it.
 
-Clause labels (``clause_label``) are how a citation names a clause: 第三条,
-二、（一）, 要点3 — never the clause id.
+Clause labels (``clause_label``, from ``corpus.citation_label``) are how a
+citation names a clause: 第三条, 二、（一）, 要点3 — never the clause id.
 """
 from __future__ import annotations
 
@@ -19,15 +19,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from corpus.citation_label import NUMERAL, clause_label, heading_label  # noqa: F401  (re-exported for the web pages)
 from corpus.model import Clause, Document
 from search.analysis import doc_number_key, find_doc_numbers, fold
 
 DOCUMENTS_FILE = "documents.json"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUMERAL = r"[零〇一二两三四五六七八九十百千\d]+"
-_LABEL_RE = re.compile(
-    rf"^\s*(第{_NUMERAL}[编章节条款项]|要点\s*\d+|附件\s*\d*|[一二三四五六七八九十百]+、|[（(]{_NUMERAL}[）)]|\d+(?:\.\d+)*[.、．]?(?=\s|$))")
+_NUMERAL = NUMERAL
 _ARTICLE_RE = re.compile(rf"^\s*第({_NUMERAL})条")
 _POINT_RE = re.compile(r"^\s*要点\s*(\d+)")
 _ASKED_ARTICLE_RE = re.compile(rf"第\s*({_NUMERAL})\s*条|要点\s*(\d+)")
@@ -51,30 +50,6 @@ def cn_number(text: str) -> int | None:
         else:
             return None
     return total + current
-
-
-def heading_label(heading: str) -> str:
-    """The numbering at the head of a heading: 第三条, 二、, （一）, 要点3 ('' when none)."""
-    m = _LABEL_RE.match(heading or "")
-    return re.sub(r"\s+", "", m.group(1)) if m else ""
-
-
-def clause_label(clause: Clause) -> str:
-    """How a citation names the clause: from its article down (第三条（一）), else every level's number.
-
-    A paragraph without a heading of its own is named by its place (第2段).
-    """
-    # a part numbered 一、 is cited as 第一部分 (一、 alone reads as a fragment)
-    labels = [f"第{lab[:-1]}部分" if lab.endswith("、") else lab for lab in map(heading_label, clause.heading_path)]
-    start = max((i for i, lab in enumerate(labels) if lab.endswith("条") or lab.startswith("要点")), default=0)
-    parts = [lab for lab in labels[start:] if lab]
-    last = clause.path.rsplit("__", 1)[-1]
-    if last.startswith("para_") and last[5:].isdigit():
-        parts.append(f"第{last[5:]}段")
-    first = clause.path.split("__", 1)[0]
-    if first.startswith("annex_") and first[6:].isdigit() and not any(p.startswith("附件") for p in parts):
-        parts.insert(0, f"附件{first[6:]}")     # an attachment's own numbering restarts: name the attachment
-    return "".join(parts)
 
 
 def _squeeze(text: str) -> str:
