@@ -76,11 +76,16 @@ def ingest_uploads(files: list[FileStorage]) -> dict[str, Any]:
 
 
 def _report_dict(report: Any, names: list[str]) -> dict[str, Any]:
-    from webui.glossary import as_dict
-
-    data = {k: v for k, v in as_dict(report).items() if isinstance(v, (str, int, float, bool, list, dict, type(None)))}
-    data["files"] = names
-    return data
+    """What the uploader sees: each file by the name it was uploaded under (never the server's path), its
+    outcome, the document it became and its reading warnings (title from the file name, no 文号 …)."""
+    files = []
+    for result in report.files:
+        name = Path(result.path).name
+        files.append({"file": name, "status": result.status, "doc_id": result.doc_id, "title": result.title,
+                      "clauses": result.clauses, "message": (result.message or "").replace(str(result.path), name),
+                      "warnings": list(result.warnings)})
+    return {"files": files, "uploaded": names, "relinked": list(report.relinked),
+            "warnings": sum(len(f["warnings"]) for f in files)}
 
 
 @bp.route("/ingest", methods=["GET", "POST"])

@@ -15,6 +15,20 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 _KIND = {"str": {"type": "string"}, "bool": {"type": "boolean"}, "number": {"type": "number"}}
 
 
+
+# POST /api/ingest: each file's outcome, the document it became and its reading warnings
+INGEST_REPORT = {"type": "object", "required": ["files", "warnings"], "properties": {
+    "files": {"type": "array", "items": {"type": "object", "properties": {
+        "file": {"type": "string", "description": "the name the file was uploaded under"},
+        "status": {"type": "string", "enum": ["added", "unchanged", "replaced", "skipped", "error"]},
+        "doc_id": {"type": ["string", "null"]}, "title": {"type": "string"}, "clauses": {"type": "integer"},
+        "message": {"type": "string"},
+        "warnings": {"type": "array", "items": {"type": "string"},
+                     "description": "reading warnings: title from the file name, no 文号 or issuer found, …"}}}},
+    "uploaded": {"type": "array", "items": {"type": "string"}},
+    "relinked": {"type": "array", "items": {"type": "string"}},
+    "warnings": {"type": "integer", "description": "reading warnings over all files"}}}
+
 def profile_schema() -> dict[str, Any]:
     props: dict[str, Any] = {}
     for name, spec in PROFILE_FIELDS.items():
@@ -168,7 +182,7 @@ def openapi_document() -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "properties": {"file": {"type": "array", "items": {"type": "string",
                                                                                    "format": "binary"}}}}}}},
-            "responses": {**_json(obj), **_errors(400, 401, 403, 409, 413, 422)}}},
+            "responses": {**_json(INGEST_REPORT), **_errors(400, 401, 403, 409, 413, 422)}}},
         "/sparql": {"get": {
             "summary": "SPARQL 1.1 Protocol query (read-only; updates are refused)",
             "parameters": [_param("query", required=True)],
