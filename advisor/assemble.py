@@ -101,6 +101,8 @@ class Collector:
         ranks = self._ranks
         last_rule, last_text, reason = None, None, None   # a rule's conclusions come together: one reason
         for c in conclusions:
+            if c.kind == "fact":   # derived facts feed other rules; they are no advice item
+                continue
             rank = ranks.get(c.rule_id)
             if rank is None:   # a rule's sources are fixed: their strongest tier is computed once per rule
                 rank = ranks[c.rule_id] = tier_rank(c.sources)
