@@ -16,6 +16,7 @@ Two paths with the same results:
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -156,12 +157,20 @@ def _work(chunk: list[InputRecord] | list[tuple]) -> ChunkResult:
             errors.append((n, json.dumps(error_object(rec, rec.error, rec.index), ensure_ascii=False)))
             continue
         profiles.append(rec.profile)
-    if _WORKER.get("columnar", True):
-        # the rules, the zones, the factor values and the precedents computed over the chunk's columns at
-        # once (rules.columnar, advisor.vectorized), then each mine's advice assembled from them
-        texts = [encode(advice) for advice in advise_chunk(adv, profiles, for_json=for_json, **opts)]
-    else:
-        texts = [encode(adv.advise(p, validated=True, for_json=for_json, **opts)) for p in profiles]
+    # An advice is thousands of short-lived dicts and lists freed by reference counting; the cyclic collector
+    # scanning them while a chunk is built costs about a tenth of the time and frees nothing: paused per chunk.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if _WORKER.get("columnar", True):
+            # the rules, the zones, the factor values and the precedents computed over the chunk's columns at
+            # once (rules.columnar, advisor.vectorized), then each mine's advice assembled from them
+            texts = [encode(advice) for advice in advise_chunk(adv, profiles, for_json=for_json, **opts)]
+        else:
+            texts = [encode(adv.advise(p, validated=True, for_json=for_json, **opts)) for p in profiles]
+    finally:
+        if collecting:
+            gc.enable()
     payload = sep.join(texts)
     spool_dir = _WORKER.get("spool")
     if spool_dir and payload:
