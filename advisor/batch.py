@@ -78,7 +78,13 @@ CHUNK = 250   # mines advised together by columns
 
 
 def _advise_in_order(advisor, recs: list[InputRecord], **opts) -> Iterator[dict[str, Any]]:
-    advices = advise_chunk(advisor, [r.profile for r in recs if r.error is None], **opts)
+    collecting = gc.isenabled()
+    gc.disable()   # as in the workers (see _work): the chunk is built without the cyclic collector
+    try:
+        advices = iter(list(advise_chunk(advisor, [r.profile for r in recs if r.error is None], **opts)))
+    finally:
+        if collecting:
+            gc.enable()
     for rec in recs:
         yield error_object(rec, rec.error, rec.index) if rec.error is not None else next(advices)
 
