@@ -13,6 +13,7 @@ Batch, what-if and province comparison (``batch.py``, ``whatif.py``) reuse
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -41,6 +42,34 @@ def parse_as_of(as_of: Any) -> _dt.date | None:
     except ValueError:
         raise ProfileError([{"record": None, "field": "as_of",
                              "message": f"{as_of!r} is not a date; write it as YYYY-MM-DD"}]) from None
+
+
+def paper_citation(kb: Any, ref: str) -> str:
+    """``seed:001 表2`` -> ``《比较视野下的中日废弃矿山修复与绿色转型研究》（秦晴等，2024）表2`` (advisor/data/papers.yaml);
+    any other reference unchanged."""
+    ref = str(ref)
+    if not ref.startswith("seed:"):
+        return ref
+    number, _, where = ref[5:].strip().partition(" ")
+    papers = _papers()
+    doc = getattr(kb, "documents", {}).get(papers.get(number.strip(";"), ""))
+    if doc is None:
+        raise ValueError(f"advisor/data/papers.yaml: no bundled record for the cited text {ref!r}")
+    names = [n for n in re.split(r"[、,，]", (doc.issuer or "").split("（")[0]) if n.strip()]
+    who = (names[0].strip() + ("等" if len(names) > 1 else "")) if names else ""
+    year = str(doc.issued or "")[:4]
+    details = "，".join(x for x in (who, year) if x)
+    return f"《{doc.title.strip('《》')}》" + (f"（{details}）" if details else "") + where.strip()
+
+
+def _papers() -> dict[str, str]:
+    global _PAPERS
+    if _PAPERS is None:
+        _PAPERS = {str(k): v for k, v in yaml.safe_load((DATA / "papers.yaml").read_text(encoding="utf-8")).items()}
+    return _PAPERS
+
+
+_PAPERS: dict[str, str] | None = None
 
 
 class Advisor(LegalAdvice):
@@ -87,7 +116,11 @@ class Advisor(LegalAdvice):
 
     def _kb_cases(self) -> list[Any]:
         graph = getattr(self.kb, "graph", None)
-        return list(graph.cases()) if graph is not None and hasattr(graph, "cases") else []
+        cases = list(graph.cases()) if graph is not None and hasattr(graph, "cases") else []
+        for case in cases:   # a passage of a paper cited by number reads as the paper's name
+            if any(str(s).startswith("seed:") for s in case.sources):
+                case.sources = [paper_citation(self.kb, s) for s in case.sources]
+        return cases
 
     def _load_low_potential(self) -> dict[str, Any]:
         """Where a low potential leads (seed 000 §4.3), as cited data; every clause must resolve now."""

@@ -71,3 +71,22 @@ def test_the_seeds_are_found_by_environment_or_not_at_all(tmp_path, monkeypatch)
     monkeypatch.setenv("MINEKB_SEEDS", str(tmp_path / "sh"))
     assert shared.seeds_dir() == tmp_path / "sh"
     assert "MINEKB_SHARED" in shared.SEEDS_HELP
+
+
+def test_users_see_papers_by_their_names_not_by_internal_numbers(kb):
+    """Cases and definitions rest on research papers; advice and pages name them (《title》（authors, year）),
+    never by the numbers the project files them under (seed:001, 种子文献000)."""
+    import json
+    import re
+
+    advice = kb.advisor.advise({"id": "m", "province": "江西", "mineral": "rare_earth", "mining_method": "in_situ_leaching"})
+    text = json.dumps(advice, ensure_ascii=False)
+    assert not re.search(r"seed:\s*0\d\d|种子文献", text)
+    refs = [r for p in advice["precedents"] for r in p.get("seed_refs", [])]
+    assert refs and all(r.startswith("《") for r in refs), refs
+    from webui import create_app
+
+    client = create_app(kb, {}).test_client()
+    for concept in ("japan", "principle_trigger_remedies", "gov_department"):
+        html = client.get(f"/concepts/{concept}").get_data(as_text=True)
+        assert not re.search(r"seed:\s*0\d\d|种子文献", html), concept
