@@ -17,7 +17,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from advisor.profile import ProfileError, coerce_text_record, validate_profile
 from rules.schema import PROFILE_FIELDS
@@ -170,9 +170,15 @@ def header_field(cell: str) -> str:
 
 
 def _csv_records(path: Path, text: str) -> Iterator[InputRecord]:
-    header = text.lstrip().split("\n", 1)[0]
+    return csv_records(path, io.StringIO(text), text)
+
+
+def csv_records(path: Path, lines: Iterable[str], head: str) -> Iterator[InputRecord]:
+    """The records of a CSV read from ``lines`` (a text stream); ``head`` is its beginning, to tell the
+    separator (a tab-separated export of a spreadsheet, or commas)."""
+    header = head.lstrip().split("\n", 1)[0]
     dialect = csv.excel_tab if ("\t" in header and "," not in header) else csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    reader = csv.DictReader(lines, dialect=dialect)
     if not reader.fieldnames or not any(f.strip() for f in reader.fieldnames):
         raise InputFileError(f"{path}: no CSV header; the first line must name the profile fields (id, province, …)")
     reader.fieldnames = [header_field(f) for f in reader.fieldnames]

@@ -11,11 +11,10 @@ over the bytes.
 from __future__ import annotations
 
 import codecs
-import csv
 from pathlib import Path
 from typing import Iterator
 
-from advisor.readers import InputFileError, InputRecord, detect_format, header_field, iter_records
+from advisor.readers import InputFileError, InputRecord, csv_records, detect_format, iter_records
 
 _SNIFF = 1 << 16
 _BLOCK = 1 << 20
@@ -83,24 +82,5 @@ def stream_records(path: str | Path, fmt: str | None = None) -> Iterator[InputRe
 
 
 def _csv_stream(path: Path, encoding: str, head: str) -> Iterator[InputRecord]:
-    header = head.lstrip().split("\n", 1)[0]
-    dialect = csv.excel_tab if ("\t" in header and "," not in header) else csv.excel
     with path.open("r", encoding=encoding, newline="") as fh:
-        reader = csv.DictReader(fh, dialect=dialect)
-        if not reader.fieldnames or not any(f.strip() for f in reader.fieldnames):
-            raise InputFileError(f"{path}: no CSV header; the first line must name the profile fields "
-                                 "(id, province, …)")
-        reader.fieldnames = [header_field(f) for f in reader.fieldnames]
-        if "id" not in reader.fieldnames:
-            raise InputFileError(f"{path}: the CSV header has no 'id' column (矿山编号 is required); "
-                                 f"header: {', '.join(reader.fieldnames)}")
-        n = 0
-        try:
-            for row in reader:
-                if not any((v or "").strip() for k, v in row.items() if k is not None):
-                    continue
-                yield InputRecord(n, f"line {reader.line_num}", row, kind="csv")
-                n += 1
-        except csv.Error as exc:
-            raise InputFileError(f"{path}: invalid CSV at line {reader.line_num}: {exc}") from None
-
+        yield from csv_records(path, fh, head)

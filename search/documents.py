@@ -21,11 +21,10 @@ from typing import Any, Iterable
 
 from corpus.citation_label import NUMERAL, clause_label, heading_label  # noqa: F401  (re-exported for the web pages)
 from corpus.model import Clause, Document
+from corpus.numbering import cn_to_int
 from search.analysis import doc_number_key, find_doc_numbers, fold
 
 DOCUMENTS_FILE = "documents.json"
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL = NUMERAL
 _ARTICLE_RE = re.compile(rf"^\s*第({_NUMERAL})条")
 _POINT_RE = re.compile(r"^\s*要点\s*(\d+)")
@@ -37,19 +36,10 @@ CONTAINED_SHARE = 0.7      # a query inside a title must be at least this share 
 
 def cn_number(text: str) -> int | None:
     """三 → 3, 十二 → 12, 四十四 → 44, 一百零三 → 103, 12 → 12; None when not a numeral."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
-            current = 0
-        else:
-            return None
-    return total + current
+    try:
+        return cn_to_int(text.strip())
+    except ValueError:
+        return None
 
 
 def _squeeze(text: str) -> str:

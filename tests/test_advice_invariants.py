@@ -16,47 +16,14 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from rules.schema import PROFILE_FIELDS
+from tests.profile_strategies import profiles
 
 EXAMPLES = int(os.environ.get("MINEKB_PROPERTY_EXAMPLES", "120"))
-PROVINCES = ["北京", "江西", "广东", "贵州", "黑龙江", "山东", "内蒙古", "山西", "河南", "安徽", "甘肃", "宁夏",
-             "新疆", "云南", "湖南", "四川", "河北", "浙江"]
-SKIP = {"id", "name", "city", "county", "province"}
 # incentives and the use each one implies, from the preconditions their texts state
 TOURISM = {"cultural_tourism_wellness", "ecological_landscape", "mine_park", "geological_park", "forest_park",
            "outdoor_recreation", "rock_climbing", "red_education_study", "heritage_park", "pit_garden",
            "stone_carving_park", "wetland_park", "urban_lake_park", "botanical_garden", "hotel_homestay"}
-
-
-def _value(spec):
-    if spec.kind == "enum":
-        return st.sampled_from(spec.values)
-    if spec.kind == "list":
-        return st.lists(st.sampled_from(spec.values), unique=True, max_size=min(4, len(spec.values)))
-    if spec.kind == "bool":
-        return st.booleans()
-    if spec.kind == "number":
-        lo = spec.minimum if spec.minimum is not None else 0
-        hi = spec.maximum if spec.maximum is not None else 500
-        return st.floats(min_value=lo + (0.5 if spec.exclusive_minimum else 0), max_value=hi,
-                         allow_nan=False, allow_infinity=False)
-    return st.text(min_size=1, max_size=5)
-
-
-@st.composite
-def profiles(draw):
-    p = {"id": "p"}
-    if draw(st.booleans()):
-        p["province"] = draw(st.sampled_from(PROVINCES))
-    for name, spec in PROFILE_FIELDS.items():
-        if name in SKIP:
-            continue
-        # each field known with probability about 0.7: unknowns are part of the domain
-        if draw(st.integers(0, 9)) < 7:
-            p[name] = draw(_value(spec))
-    return p
 
 
 @pytest.fixture(scope="module")

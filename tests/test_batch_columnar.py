@@ -22,38 +22,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.schema import PROFILE_FIELDS
+from tests.profile_strategies import profiles as _profiles
 
 EXAMPLES = int(os.environ.get("MINEKB_PROPERTY_EXAMPLES", "120"))
-PROVINCES = ["北京", "江西", "广东", "贵州", "黑龙江", "山东", "内蒙古", "河南", "安徽", "甘肃", "新疆", "浙江"]
 
 
-def _value(spec):
-    if spec.kind == "enum":
-        return st.sampled_from(spec.values)
-    if spec.kind == "list":
-        return st.lists(st.sampled_from(spec.values), unique=True, max_size=min(4, len(spec.values)))
-    if spec.kind == "bool":
-        return st.booleans()
-    if spec.kind == "number":
-        lo = spec.minimum if spec.minimum is not None else 0
-        hi = spec.maximum if spec.maximum is not None else 500
-        return st.floats(min_value=lo + (0.5 if spec.exclusive_minimum else 0), max_value=hi,
-                         allow_nan=False, allow_infinity=False)
-    return st.text(min_size=1, max_size=5)
-
-
-@st.composite
-def profiles(draw, i=0):
-    p = {"id": f"m{i}"}
-    if draw(st.booleans()):
-        p["province"] = draw(st.sampled_from(PROVINCES))
-    for name, spec in PROFILE_FIELDS.items():
-        if name in ("id", "name", "city", "county", "province"):
-            continue
-        if draw(st.integers(0, 9)) < 6:
-            p[name] = draw(_value(spec))
-    return p
+def profiles(i=0):
+    return _profiles(known_in_ten=6)
 
 
 def _same(a, b):
