@@ -289,3 +289,29 @@ def test_every_term_the_form_explains_has_an_english_definition(client):
             if found.get("definition") and not found.get("definition_en"):
                 missing.append(value)
     assert missing == [], "add an English skos:definition (the form explains these terms in English mode)"
+
+
+def test_a_provinces_batch_gives_a_light_page_and_the_full_json_by_a_second_upload(client):
+    """A few hundred mines: the page carries the table and the flat CSV, not ~200 kB of cited clauses a mine;
+    the full JSON comes by uploading again with JSON chosen as the output."""
+    import random
+
+    from advisor.bench import synthetic_profile
+
+    rng = random.Random(9)
+    lines = [json.dumps(synthetic_profile(rng, i), ensure_ascii=False) for i in range(120)]
+    body = "\n".join(lines).encode("utf-8")
+    token = csrf_from(client.get("/advice/batch").get_data(as_text=True))
+    page = client.post("/advice/batch", data={"csrf_token": token, "file": (io.BytesIO(body), "province.jsonl")},
+                       content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'href="data:text/csv' in html and 'href="data:application/json' not in html and 'id="json-hint"' in html
+    assert len(html) < 120 * 5_000                       # the table and the CSV only
+    token = csrf_from(client.get("/advice/batch").get_data(as_text=True))
+    full = client.post("/advice/batch", data={"csrf_token": token, "format": "jsonl",
+                                              "file": (io.BytesIO(body), "province.jsonl")},
+                       content_type="multipart/form-data")
+    advices = [json.loads(x) for x in full.get_data(as_text=True).splitlines() if x.strip()]
+    assert len(advices) == 120 and all(a["restoration_category"] is None or a["restoration_category"]["reasons"]
+                                       for a in advices)

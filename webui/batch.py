@@ -159,10 +159,22 @@ def download(outcome: Outcome, fmt: str) -> Response:
     return response
 
 
-def data_urls(outcome: Outcome) -> dict[str, str]:
-    """Download links that need no second request (the results are not stored on the server)."""
-    return {fmt: f"data:{DOWNLOADS[fmt]};charset=utf-8;base64,"
-            + base64.b64encode(_payload(outcome, fmt).encode("utf-8")).decode("ascii") for fmt in ("json", "csv")}
+INLINE_LIMIT = 4 << 20   # bytes of a download carried in the page itself
+
+
+def data_urls(outcome: Outcome) -> dict[str, str | None]:
+    """Download links that need no second request (the results are not stored on the server). The flat CSV
+    is small; the full advice JSON (about 200 kB a mine: every reason with its clauses' text) is carried only
+    while it is small too — for a province's thousands of mines the page would weigh gigabytes, so it says
+    to upload again with JSON chosen as the output, which downloads it directly (``None`` here)."""
+    out: dict[str, str | None] = {}
+    for fmt in ("json", "csv"):
+        payload = _payload(outcome, fmt).encode("utf-8") if fmt == "csv" or len(outcome.rows) <= 50 else b""
+        if fmt == "json" and (not payload or len(payload) > INLINE_LIMIT):
+            out[fmt] = None
+            continue
+        out[fmt] = f"data:{DOWNLOADS[fmt]};charset=utf-8;base64," + base64.b64encode(payload).decode("ascii")
+    return out
 
 
 def _ascii(name: str) -> str:
