@@ -12,6 +12,7 @@ Batch, what-if and province comparison (``batch.py``, ``whatif.py``) reuse
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from pathlib import Path
@@ -117,10 +118,10 @@ class Advisor(LegalAdvice):
     def _kb_cases(self) -> list[Any]:
         graph = getattr(self.kb, "graph", None)
         cases = list(graph.cases()) if graph is not None and hasattr(graph, "cases") else []
-        for case in cases:   # a passage of a paper cited by number reads as the paper's name
-            if any(str(s).startswith("seed:") for s in case.sources):
-                case.sources = [paper_citation(self.kb, s) for s in case.sources]
-        return cases
+        # a passage of a paper cited by number reads as the paper's name (copies: the graph's cases stay as they are)
+        return [dataclasses.replace(c, sources=[paper_citation(self.kb, s) for s in c.sources])
+                if dataclasses.is_dataclass(c) and any(str(s).startswith("seed:") for s in c.sources) else c
+                for c in cases]
 
     def _load_low_potential(self) -> dict[str, Any]:
         """Where a low potential leads (seed 000 §4.3), as cited data; every clause must resolve now."""
