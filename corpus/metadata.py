@@ -76,6 +76,7 @@ def infer_metadata(lines: list[str], path: Path) -> Inferred:
     result = Inferred(consumed=block.consumed, annex_starts=block.annex_starts)
     values, origin = result.values, result.origin
     latest_revision = block.values.pop("_latest_revision", None)
+    approved_by = block.values.pop("_approved_by", None)
     for key, value in block.values.items():
         values[key] = value
         origin[key] = block.origin.get(key, "title_block")
@@ -90,6 +91,9 @@ def infer_metadata(lines: list[str], path: Path) -> Inferred:
     origin["level"] = "issuer" if values.get("issuer") else "title"
     values["region"] = "CN" if paper else region_of(values.get("issuer", ""), title)
     origin["region"] = origin["level"]
+    if values["region"] == "CN" and approved_by and values["level"] in ("municipal", "county"):
+        values["region"] = region_of(approved_by, "")     # an autonomous county's act approved by its province
+        origin["region"] = "approving_body"
     values["language"] = "en" if _ascii_ratio(text_head) > 0.7 else "zh"
     if not paper:
         for key, value in _validity(lines).items():
@@ -106,7 +110,7 @@ def infer_metadata(lines: list[str], path: Path) -> Inferred:
 
 
 _DATE = r"(?:((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|([一二〇○零三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日)"
-_IN_FORCE_RE = re.compile(r"本(?:办法|条例|规定|意见|通知|规划|决定|细则|方案|标准|法|规则|准则)[^。]{0,6}自\s*"
+_IN_FORCE_RE = re.compile(r"本(?:办法|条例|规定|意见|通知|规划|决定|细则|方案|标准|法|规则|准则|解释)[^。]{0,6}自\s*"
                           + _DATE + r"起(?:施行|实施|执行|生效)")
 _UNTIL_RE = re.compile(r"有效期(?:至|到)\s*" + _DATE)
 
@@ -134,7 +138,8 @@ def _iso(year: str, month: str | None = None, day: str | None = None) -> str:
     return year
 
 
-_ISSUER_PREFIX_RE = re.compile(r"^((?:[\u4e00-\u9fff]{2,20}?(?:部|委员会|总局|局|署|办公厅|国务院|中共中央|人民政府|银行|厅|委)"
+_ISSUER_PREFIX_RE = re.compile(r"^((?:[\u4e00-\u9fff]{2,20}?(?:部|委员会|总局|局|署|办公厅|国务院|中共中央|人民政府|银行|厅|委|"
+                               r"人民法院|人民检察院)"
                                r"[\s、]*){1,6})关于")
 
 
@@ -162,6 +167,10 @@ _KIND_LEVEL = [
 ]
 
 
+# the supreme court and procuratorate: their judicial interpretations bind nationwide (see docs/corpus.md, "Levels")
+JUDICIAL_BODY_RE = re.compile(r"^最高人民(?:法院|检察院)")
+
+
 def level_of(issuer: str, title: str, number: str | None = None) -> str:
     """Level from the issuer (its place, its rank), else from the title's place and document kind."""
     if number and re.match(r"^(?:GB|TD|HJ|DZ|LY)", number):
@@ -170,7 +179,7 @@ def level_of(issuer: str, title: str, number: str | None = None) -> str:
         return "provincial"
     first = (issuer or "").split("、")[0]
     if first:
-        if re.search(r"全国人民代表大会|全国人大", first):
+        if re.search(r"全国人民代表大会|全国人大", first) or JUDICIAL_BODY_RE.match(first):
             return "national_law"
         if re.match(r"^(?:中共中央|国务院)", first):
             return "state_council"
@@ -215,7 +224,7 @@ def _place_level(text: str) -> str | None:
     if city:
         rest = text[len(city[0]):]
         return "county" if re.match(r"^(?:市|州)?[\u4e00-\u9fff]{1,6}(?:县|区)(?!域)", rest) and "人民政府" in rest else "municipal"
-    if re.match(r"^[\u4e00-\u9fff]{2,6}县", text):
+    if re.match(r"^[\u4e00-\u9fff]{2,6}县|^[\u4e00-\u9fff]{2,10}自治县", text):
         return "county"
     return None
 

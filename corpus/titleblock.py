@@ -39,7 +39,7 @@ NUMBER_PATTERN = (r"(?:[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s
                   r"|(?:GB|GB/T|GB/Z|TD/T|HJ|DZ/T|LY/T|DB\d{2}(?:/T)?)\s*\d{2,6}(?:\.\d+)?\s*[-—–]\s*(?:19|20)\d{2})")
 NUMBER_RE = re.compile(NUMBER_PATTERN)
 ISSUER_SUFFIX_RE = re.compile(
-    r"(?:委员会|常委会|人民政府|办公厅|办公室|国务院|中共中央|[部厅局委署院]|管理局|中心|银行|总局|政府)$")
+    r"(?:委员会|常委会|人民代表大会|人民政府|办公厅|办公室|国务院|中共中央|[部厅局委署院]|管理局|中心|银行|总局|政府)$")
 EVENT_RE = re.compile(r"[（(]?\s*" + DATE_PATTERN + r"\s*(.*?)(通过|公布|发布|施行|实施|修正|修订|批准|颁布)\s*[）)]?")
 _SALUTATION_RE = re.compile(r"^(?!.*(?:如下|根据|为了|现将|现就|按照|经研究))(?:各|有关|[\u4e00-\u9fff]{2,14}"
                             r"(?:人民政府|厅|局|委员会)[，、])[^。]{0,120}"
@@ -175,14 +175,28 @@ def _table_value(block: Block, label: str, value: str) -> None:
         block.put(key, value, "gov_table")
 
 
+# ``…会议通过的《关于修改〈…〉的决定》修正`` / ``…会议批准的《…的决定》修正``: the decision's title sits between
+# the session and the event; the session's body adopted (通过) or approved (批准) the amendment
+_DECISION_RE = re.compile(r"(通过|批准)的(《[^》]*》)(?=\s*(?:第[一二三四五六七八九十\d]+次)?(?:修正|修订))")
+
+
 def read_events(line: str) -> list[tuple[str, str, str]]:
-    """(ISO date, body, event) of an adoption/promulgation line, or [] when the line is anything else."""
+    """(ISO date, body, event) of an adoption/promulgation line, or [] when the line is anything else.
+
+    An amendment approved by another body (``…批准的《…决定》修正``) gives two events: the approval
+    (批准, by the approving body) and the revision (修正, with no body of its own)."""
+    approved = {m.group(2) for m in _DECISION_RE.finditer(line) if m.group(1) == "批准"}
+    line = _DECISION_RE.sub(r"\2", line)
     events = []
     for m in EVENT_RE.finditer(line):
         date = _iso_match(m)
         if date is None:
             return []
-        events.append((date, m.group(7).strip(), m.group(8)))
+        body, event = m.group(7).strip(), m.group(8)
+        if event in ("修正", "修订") and any(title in body for title in approved):
+            events.append((date, body.split("《", 1)[0], "批准"))
+            body = ""
+        events.append((date, body, event))
     rest = len(squeeze(EVENT_RE.sub("", line)).strip("（）()"))
     return events if events and rest <= 12 else []
 
@@ -204,27 +218,37 @@ def apply_events(events: list[tuple[str, str, str]], block: Block, text: str) ->
     promulgated = [(d, b) for d, b, e in events if e in ("公布", "颁布", "发布")]
     adopted = [(d, b) for d, b, e in events if e in ("通过", "修正", "修订")]
     revised = [d for d, b, e in events if e in ("修正", "修订")]
-    for date, body in promulgated:
-        number = NUMBER_RE.search(squeeze(body))
-        if number:
-            order = normalize_order_number(number.group(0))
-            block.put("number", order, "promulgation")
-            issuer = order.split("令", 1)[0]
-            if issuer not in ("主席",):
-                block.put("issuer", issuer, "promulgation")
+    # the latest 令 gives the text's 文号 and date: a regulation revised by a new order
+    # (``2021年7月2日 国务院令第743号第三次修订``) is that order's text, no longer the first one's
+    orders = []
+    for date, body, event in events:
+        number = NUMBER_RE.search(squeeze(body)) if event in ("公布", "颁布", "发布", "修正", "修订") else None
+        if number and "令" in number.group(0):
+            orders.append((date, normalize_order_number(number.group(0))))
+    for date, order in sorted(orders, reverse=True):
+        block.put("number", order, "promulgation")
+        issuer = order.split("令", 1)[0]
+        if issuer not in ("主席",):
+            block.put("issuer", issuer, "promulgation")
     for date, body in sorted(adopted, reverse=True):
         block.put("issuer", body_issuer(body), "promulgation")
-    if promulgated:
-        block.put("issued", max(d for d, _ in promulgated), "promulgation")
+    if promulgated or orders:
+        block.put("issued", max(d for d, _ in promulgated + orders), "promulgation")
     elif adopted:
         block.put("issued", max(d for d, _ in adopted), "promulgation")
     in_force = [d for d, b, e in events if e in ("施行", "实施")]
     if in_force:
         block.put("in_force_from", max(in_force), "promulgation")
-    elif promulgated and re.search(r"自公布之日起(?:施行|实施|生效)", text):
+    elif promulgated and IN_FORCE_AT_ISSUE_RE.search(text):
         block.put("in_force_from", max(d for d, _ in promulgated), "text")
     if revised:
         block.values["_latest_revision"] = max(revised)
+    approvers = [body_issuer(b) for d, b, e in sorted(events, reverse=True) if e == "批准" and body_issuer(b)]
+    if approvers:
+        block.values["_approved_by"] = approvers[0]     # a provincial congress approving a city's or county's act
+
+
+IN_FORCE_AT_ISSUE_RE = re.compile(r"自(?:公布|发布|颁布|印发)之日起(?:施行|实施|生效|执行)")
 
 
 def _header_issuers(line: str) -> list[str]:
@@ -248,6 +272,14 @@ def read_head(lines: list[str], block: Block) -> None:
             i += 1
             continue
         seen += 1
+        if line.count("《") > line.count("》") and DATE_RE.match(squeeze(line).lstrip("（(")):
+            # an adoption line broken inside a 《》 title: its other half is the next non-blank line
+            j = next((x for x in range(i + 1, min(len(lines), i + 4)) if lines[x]), None)
+            if j is not None and read_events(line + lines[j]):
+                events.extend(read_events(line + lines[j]))
+                block.consumed.update((i, j))
+                i = j + 1
+                continue
         number = _is_number_line(line)
         header = _HEADER_RE.match(squeeze(line)) if seen <= 2 and "title" not in block.values else None
         signers = _header_issuers(line) if header else []
@@ -395,7 +427,7 @@ def read_order_cover(lines: list[str], block: Block) -> None:
             in_force = re.search(r"自" + DATE_PATTERN + r"起(?:施行|实施)", line)
             if in_force:
                 block.put("in_force_from", _iso_match(in_force), "order_cover")
-            elif "自公布之日起施行" in line:
+            elif IN_FORCE_AT_ISSUE_RE.search(line):
                 block.values["_in_force_at_issue"] = True
         elif _SIGNER_RE.match(line) or issuers_in(line):
             pass
