@@ -113,7 +113,9 @@ def _link_document(doc: Document, by_title, by_number, learned, doc_ids: set[str
 # What a policy text says about a document it cites: (relation, pattern before the title, pattern after it),
 # matched within the citing sentence.
 _RELATION_CUES: list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]] = [
-    ("repeals", None, re.compile(r"^[^。；]{0,12}?(?:同时|予以|即行)?废止")),
+    # 《A》…同时废止, also the first of a list of titles each described before it is repealed:
+    # ``1986年…通过的《A》，1987年…发布的《B》和…《C》同时废止``
+    ("repeals", None, re.compile(r"^(?:[^。；《》]{0,60}《[^》]*》)*[^。；《》]{0,12}?(?:同时|予以|即行)?废止")),
     ("amends", re.compile(r"对$"), re.compile(r"^[^。；]{0,6}作(?:如下|以下)?修改")),
     ("based_on", re.compile(r"(?:根据|依据|依照)[^。；]{0,80}$"), re.compile(r"^[^。]{0,80}制定")),
     ("implements", re.compile(r"(?:贯彻落实|贯彻|落实)[^。；]{0,10}$"), None),

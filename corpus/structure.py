@@ -28,6 +28,7 @@ from corpus.numbering import (ARTICLE_KINDS, FIGURE_EN_LINES, FIGURE_LINES, LABE
 from corpus.titleblock import INLINE_ANNEX_RE
 
 ANNEX_RE = re.compile(r"^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?$")
+ANNEX_NOTE_RE = re.compile(r"^附\s*件\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]\s*\S.{0,80}$")
 SHORT_LINE = 15         # a line this short that ends without punctuation is a label, not wrapped text
 LIST_MARKS = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳-•·▪●◆■")
 LIST_STYLES = ("dot", "paren", "halfparen")
@@ -84,6 +85,7 @@ class _Parser:
         self.in_tab_table = False
         self.bridging = False               # a blank line interrupted a sentence: join across it
         self.root_last_child: dict[str, int] = {}
+        self.open_para: Node | None = None     # an article's 款 after its items: a second list may follow
         lengths = sorted(len(line) for line in lines if len(line) > 8)
         self.width = lengths[int(len(lengths) * 0.8)] if lengths else 40
 
@@ -115,8 +117,9 @@ class _Parser:
                 return
             number = len(parent.parts) + parent.para_count + 1
             parent.para_count += 1
-            self.nodes.append(Node(self._unique(f"{parent.path}__para_{number}"), f"第{number}款", parts=[text],
-                                   parent=parent, style="para"))
+            self.open_para = Node(self._unique(f"{parent.path}__para_{number}"), f"第{number}款", parts=[text],
+                                  parent=parent, style="para")
+            self.nodes.append(self.open_para)
             return
         self.add_paragraph(text, parent)
 
@@ -184,6 +187,11 @@ class _Parser:
             owner = next((node for node in reversed(self.stack) if node.style != "table"), None)
             previous = (owner.last_child if owner else self.root_last_child).get(m.style)
         n = m.numbers[-1]
+        para = self.open_para
+        if previous is not None and n == 1 and m.kind == "item" and para is not None and self.stack \
+                and self.stack[-1] is para.parent:
+            self.stack.append(para)     # a second （一） list after a later 款: that 款's items (art_5__para_3__item_1)
+            return True
         if previous is None and n > 1 and m.kind == "item" and self.last_seen.get(m.style) == n - 1:
             return True         # （一）…（二十） numbered straight across the sections
         if previous is None:
@@ -217,6 +225,11 @@ class _Parser:
             owner = self._find_numbered(m.numbers[:-1])
             while self.stack and self.stack[-1] is not owner:
                 self.stack.pop()
+        if m.kind in ("book", "chap", "subchap"):
+            # a chapter never sits inside an article (a law whose 第一章 heading is missing opens 第二章 after 第八条)
+            first_article = next((k for k, node in enumerate(self.stack) if node.style in ARTICLE_KINDS), None)
+            if first_article is not None:
+                del self.stack[first_article:]
         parent = self.stack[-1] if self.stack else None
         if m.kind in ARTICLE_KINDS:
             self.last_article = m.numbers[0]
@@ -235,6 +248,7 @@ class _Parser:
             parent.has_children = True
         self.nodes.append(node)
         self.stack.append(node)
+        self.open_para = None
         self.in_tab_table = False
         if inline:
             self.buffer, self.buffer_owner = [inline], node
@@ -289,6 +303,11 @@ class _Parser:
         self.stack.append(node)
         return j
 
+    def _annex_follows(self, i: int) -> bool:
+        """Does an attachment begin among the next non-blank lines after the note at line ``i``?"""
+        following = [x for x in range(i + 1, min(len(self.lines), i + 6)) if self.lines[x]][:2]
+        return any(x in self.annex_starts or ANNEX_RE.match(self.lines[x]) for x in following)
+
     def _unique(self, path: str) -> str:
         candidate, k = path, 1
         while candidate in self.paths:
@@ -312,6 +331,11 @@ class _Parser:
                 break
             if i in self.annex_starts or ANNEX_RE.match(line):
                 i = self.open_annex(i)
+                continue
+            if ANNEX_NOTE_RE.match(line) and self._annex_follows(i) \
+                    and any(node.style in ARTICLE_KINDS for node in self.stack):
+                self.flush()          # 附件：矿产资源分类细目 under the last article names the attachment printed
+                i += 1                # next: it is no 款 of that article (a notice's listing stays its text)
                 continue
             if LABEL_LINES.match(line) or FIGURE_EN_LINES.match(line) \
                     or FIGURE_LINES.match(line) and len(line) < 70 and not ends_sentence(line):
