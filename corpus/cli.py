@@ -57,8 +57,8 @@ def register_bench(bench_subparsers) -> None:
         "reading", help="field-by-field accuracy of reading files (title, 文号, issuer, dates, level, counts)",
         description="Read every file an expected.json names (title, 文号, issuer, dates, level, region, "
                     "relations, counts of 章/条/一、/（一）) and print the share read right per field. Default "
-                    "folders: the shared folder's realdocs/ and the checkout's tests/fixtures/reading and "
-                    "reading_heldout.")
+                    "folders: the shared folder's realdocs/ and the checkout's tests/fixtures/reading, "
+                    "reading_heldout and reading_exam.")
     p.add_argument("folders", nargs="*", metavar="FOLDER", help="folders holding expected.json")
     p.add_argument("--errors", action="store_true", help="also list every field read wrong")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -251,7 +251,7 @@ def cmd_bench_reading(args: argparse.Namespace) -> int:
         shared = shared_dir()
         fixtures = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
         folders = [f for f in ((shared / "realdocs") if shared else None, fixtures / "reading",
-                               fixtures / "reading_heldout") if f and f.is_dir()]
+                               fixtures / "reading_heldout", fixtures / "reading_exam") if f and f.is_dir()]
     folders = [f for f in folders if (f / "expected.json").is_file()]
     if not folders:
         raise CLIError("no folder with an expected.json: name one, or set MINEKB_SHARED to the shared folder")

@@ -9,7 +9,11 @@ see rules/anchors.py). The curated metadata of the digest (title — which may
 name the revision, as 矿产资源法（2024年修订） does —, level, tier, region,
 status, relations, summary) is kept where the official file does not state its
 own in a sidecar or front matter; 文号, issuer and dates read from the file win,
-the digest's filling only what the file does not give.
+the digest's filling only what the file does not give — except an issued or in-force date earlier than
+the digest's: the text that supersedes a digest is its version or a later one, so such a date belongs to
+an earlier version (an amendment line the reader did not understand), and the digest's date is kept.
+Among several digests of one title (矿产资源法 1996/2009 and 2024), a text is the version issued last
+before it.
 
 Only a digest numbered as the official text (第N条 …) gives way; a digest
 numbered by its own points (要点N: the official numbering was not known) stays,
@@ -39,6 +43,8 @@ _ISSUER_ALIASES = {"全国人大常委会": "全国人民代表大会常务委�
 CURATED = ("title", "level", "tier", "region", "status", "relations", "summary", "verified")
 # metadata the official file gives when it can be read from it; the digest's value fills a gap
 READ = ("number", "issuer", "issued", "in_force_from", "in_force_until")
+# dates of the digest's version: a file superseding it cannot be older, so an earlier date read from it is misread
+EARLIER_IS_MISREAD = ("issued", "in_force_from")
 
 
 def number_key(number: str | None) -> str:
@@ -121,8 +127,13 @@ class Superseder:
         if issuers:
             hits = [d for d in hits if issuer_keys(d.issuer) & issuers]
         if len(hits) > 1 and document.issued:
-            hits = [d for d in hits if d.issued and (d.issued == document.issued or
+            same = [d for d in hits if d.issued and (d.issued == document.issued or
                                                     (len(d.issued) == 4 and document.issued.startswith(d.issued)))]
+            # else the version in force when this text was issued: the latest digest issued before it
+            # (a 2009 amended text of 矿产资源法 is the 1996/2009 digest's, not the 2024 revision's)
+            earlier = sorted((d for d in hits if d.issued and d.issued[:len(document.issued)] <= document.issued),
+                             key=lambda d: d.issued)
+            hits = same or earlier[-1:]
         return hits[0] if len(hits) == 1 else None
 
     def official_holding(self, document: Document) -> Document | None:
@@ -146,6 +157,12 @@ def adopt(document: Document, digest: Document) -> Document:
         if not getattr(document, name) and getattr(digest, name):
             changes[name] = getattr(digest, name)
             origin[name] = "superseded_digest"
+        elif name in EARLIER_IS_MISREAD and name not in stated and getattr(digest, name) \
+                and getattr(document, name) and getattr(document, name) < getattr(digest, name):
+            # the text the digest restates is at least as recent as the digest: an earlier date read from
+            # the file is an earlier version's (an amendment line not understood), not this text's
+            changes[name] = getattr(digest, name)
+            origin[name] = f"superseded_digest (the file gave {getattr(document, name)})"
     if "relations" in changes:
         changes["relations"] = [replace(r) for r in digest.relations]
     changes["metadata_origin"] = origin
