@@ -36,13 +36,25 @@ def title_key(title: str) -> str:
     return key[pos:] if 0 < pos <= 40 else key
 
 
-def _registry(documents: dict[str, Document]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(title key -> doc id, 文号 -> doc id, title key -> 文号 learned from texts)."""
+_VERSION_NOTE_RE = re.compile(r"[（(][^（）()]*(?:修订|修正|修改)[^（）()]*[）)]$")
+
+
+def _registry(documents: dict[str, Document]) -> tuple[dict[str, str], dict[str, str], dict[str, str],
+                                                        dict[str, list[tuple[str, str]]]]:
+    """(title key -> doc id, 文号 -> doc id, title key -> 文号 learned from texts, versions).
+
+    A title carrying a version note (中华人民共和国矿产资源法（2024年修订）) is also registered without it, under
+    ``versions`` (title key -> [(issued, doc id)]): a citation of the bare title is the version in force when
+    the citing document was issued (``resolve_title``)."""
     by_title: dict[str, str] = {}
     by_number: dict[str, str] = {}
     learned: dict[str, str] = {}
+    versions: dict[str, list[tuple[str, str]]] = {}
     for doc in sorted(documents.values(), key=lambda d: d.id):
         by_title.setdefault(title_key(doc.title), doc.id)
+        bare = _VERSION_NOTE_RE.sub("", doc.title or "")
+        if bare != doc.title and doc.issued:
+            versions.setdefault(title_key(bare), []).append((str(doc.issued), doc.id))
         if doc.number:
             by_number.setdefault(normalize_number(doc.number), doc.id)
             learned.setdefault(title_key(doc.title), normalize_number(doc.number))
@@ -54,13 +66,18 @@ def _registry(documents: dict[str, Document]) -> tuple[dict[str, str], dict[str,
                 m = _NUMBER_AFTER_RE.match(clause.text, mention.end)
                 if m:
                     learned.setdefault(title_key(mention.text), normalize_number(m.group(1)))
-    return by_title, by_number, learned
+    return by_title, by_number, learned, versions
 
 
-def resolve_title(title: str, by_title: dict[str, str], by_number: dict[str, str], learned: dict[str, str]) -> str:
+def resolve_title(title: str, by_title: dict[str, str], by_number: dict[str, str], learned: dict[str, str],
+                  versions: dict[str, list[tuple[str, str]]] | None = None, issued: str | None = None) -> str:
     key = title_key(title)
     if key in by_title:
         return by_title[key]
+    dated = sorted((versions or {}).get(key) or [])
+    if dated:            # the version issued last on or before the citing document (the earliest if none)
+        before = [doc_id for when, doc_id in dated if issued and when[:len(issued)] <= issued]
+        return before[-1] if before else (dated[-1][1] if not issued else dated[0][1])
     number = learned.get(key)
     if number:
         return by_number.get(number, number)
@@ -70,11 +87,11 @@ def resolve_title(title: str, by_title: dict[str, str], by_number: dict[str, str
 def link_citations(new: dict[str, Document], stored: dict[str, Document]) -> set[str]:
     """Resolve citations of ``new`` and re-resolve ``stored``; return stored ids that changed."""
     everything = {**stored, **new}
-    by_title, by_number, learned = _registry(everything)
+    by_title, by_number, learned, versions = _registry(everything)
     changed = set()
     for doc_id, doc in everything.items():
         before = _snapshot(doc)
-        _link_document(doc, by_title, by_number, learned, set(everything))
+        _link_document(doc, by_title, by_number, learned, versions, set(everything))
         if doc_id in stored and _snapshot(doc) != before:
             changed.add(doc_id)
     return changed
@@ -85,12 +102,12 @@ def _snapshot(doc: Document) -> tuple:
             tuple((r.type, r.target, r.note) for r in doc.relations))
 
 
-def _link_document(doc: Document, by_title, by_number, learned, doc_ids: set[str]) -> None:
+def _link_document(doc: Document, by_title, by_number, learned, versions, doc_ids: set[str]) -> None:
     cited: dict[str, str] = {}            # target -> relation type (cites unless the sentence says more)
     for clause in doc.clauses:
         for mention in clause.mentions:
             if mention.kind == "citation":
-                mention.value = resolve_title(mention.text, by_title, by_number, learned)
+                mention.value = resolve_title(mention.text, by_title, by_number, learned, versions, doc.issued)
                 target = mention.value
             elif mention.kind == "doc_number" and mention.value == doc.number:
                 continue                      # a document does not cite its own 文号

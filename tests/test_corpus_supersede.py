@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +125,41 @@ def test_the_real_texts_replace_their_digests_and_every_anchor_holds_in_the_offi
                                                     if c.id == cid or c.id.startswith(cid + "__")))}
     assert set(result.repoint) == gone
     assert result.ok, result.lines()[:5]      # the bundled anchors were chosen in words the official texts hold
+
+
+EXAM = Path(__file__).resolve().parent / "fixtures" / "reading_exam"
+
+
+def test_the_exam_s_laws_replace_their_digests_and_their_regulations_rest_on_them(tmp_path):
+    """Real texts (tests/fixtures/reading_exam): 矿产资源法 as amended in 2009 is the 1996/2009 digest's text,
+    not the 2024 revision's nor a record of its own; the 实施细则 then rests on it."""
+    home = _home(tmp_path)
+    names = ["矿产资源法(2009-08-27).md", "土地管理法(2019-08-26).md", "矿产资源法实施细则(1994-03-26).md",
+             "探矿权采矿权转让管理办法(2014-07-29).md"]
+    report = ingest([EXAM / name for name in names], home=home)
+    by_file = {r.path.rsplit("/", 1)[-1]: r for r in report.files}
+    assert (by_file[names[0]].status, by_file[names[0]].doc_id) == ("replaced", "cn-mineral-resources-law")
+    assert (by_file[names[1]].status, by_file[names[1]].doc_id) == ("replaced", "cn-land-administration-law")
+    kb = KnowledgeBase.open(home)
+    mineral_laws = [d.id for d in kb.documents.values() if "矿产资源法" in d.title and "实施" not in d.title]
+    assert sorted(mineral_laws) == ["cn-mineral-resources-law", "cn-mineral-resources-law-2024"]
+    assert kb.documents["cn-mineral-resources-law"].issued == "2009-08-27"
+    assert kb.documents["cn-mineral-resources-law-2024"].content == "digest"
+    assert kb.documents["cn-land-administration-law"].issued == "2019-08-26"
+    for name in names[2:]:
+        relations = {(r.type, r.target) for r in kb.documents[by_file[name].doc_id].relations}
+        assert ("based_on", "cn-mineral-resources-law") in relations, name
+    assert check(BUNDLED_RULES, kb=kb).ok
+
+
+def test_an_earlier_date_read_from_a_superseding_file_does_not_replace_the_digest_s(tmp_path):
+    text = (EXAM / "土地管理法(2019-08-26).md").read_text(encoding="utf-8")
+    older = "\n".join(line for line in text.split("\n") if not line.startswith(("2019年", "〈中华人民共和国城市房地产")))
+    path = tmp_path / "土地管理法.md"
+    path.write_text(older, encoding="utf-8")        # as if the latest amendment line had not been read
+    home = _home(tmp_path)
+    result = ingest([path], home=home).files[0]
+    assert (result.status, result.doc_id) == ("replaced", "cn-land-administration-law"), result.line()
+    doc = KnowledgeBase.open(home).documents["cn-land-administration-law"]
+    assert doc.issued == "2019-08-26"
+    assert doc.metadata_origin["issued"] == "superseded_digest (the file gave 2004-08-28)"
