@@ -174,3 +174,12 @@ def test_reading_warnings_name_what_was_not_understood(tmp_path):
     assert any(w.startswith("clause preamble__para_1 looks like a title-block line") for w in warnings)
     _, warnings = _read(tmp_path, "某某问题的答复\n\n第一条 为了测试。\n\n第二条 再测试。\n", "r.txt")
     assert any("read as research, though the text is numbered in 第N条 articles" in w for w in warnings)
+
+
+def test_a_paragraph_opening_with_a_date_is_the_article_s_own_paragraph(tmp_path):
+    document, _ = _read(tmp_path, "某市矿山管理条例\n\n第一条 为了测试，制定本条例。\n\n第二条 本条例自2000年6月1日起施行。\n\n"
+                        "1990年5月1日市人民政府发布的《某市采石管理办法》同时废止。\n")
+    # an article without items keeps its 款 in its text, one per line; a date opening one is no metadata line
+    assert _paths(document) == ["art_1", "art_2"]
+    assert document.clauses[1].text == "本条例自2000年6月1日起施行。\n1990年5月1日市人民政府发布的《某市采石管理办法》同时废止。"
+    assert document.issued is None and document.in_force_from == "2000-06-01"
