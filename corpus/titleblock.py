@@ -205,12 +205,15 @@ _SESSION_RE = re.compile(r"第[一二三四五六七八九十百零〇\d]+(?:届
 
 
 def body_issuer(body: str) -> str:
-    """第十三届全国人民代表大会常务委员会第五次会议 -> 全国人民代表大会常务委员会; 国务院第145次常务会议 -> 国务院."""
-    body = body.split("《", 1)[0]
-    body = re.sub(r"第[一二三四五六七八九十百零〇\d]+次(?:常务|全体)?会议.*$", "", squeeze(body))
-    body = _SESSION_RE.sub("", body)
-    body = re.sub(r"^中华人民共和国(?=国务院)", "", body)
-    return body if 2 <= len(body) <= 30 and ISSUER_SUFFIX_RE.search(body) else ""
+    """第十三届全国人民代表大会常务委员会第五次会议 -> 全国人民代表大会常务委员会; 国务院第145次常务会议 -> 国务院;
+    two sessions (最高人民法院审判委员会第1699次会议、最高人民检察院…检察委员会…会议) -> both organs."""
+    names = []
+    for part in re.split(r"(?<=会议)[、和]", squeeze(body.split("《", 1)[0])):
+        part = _SESSION_RE.sub("", re.sub(r"第[一二三四五六七八九十百零〇\d]+次(?:常务|全体)?会议.*$", "", part))
+        part = re.sub(r"^中华人民共和国(?=国务院)", "", part)
+        part = re.sub(r"^(最高人民(?:法院|检察院))(?:审判|检察)委员会$", r"\1", part)   # the organ, not its committee
+        names.append(part if 2 <= len(part) <= 30 and ISSUER_SUFFIX_RE.search(part) else "")
+    return "、".join(dict.fromkeys(names)) if all(names) else ""
 
 
 def apply_events(events: list[tuple[str, str, str]], block: Block, text: str) -> None:

@@ -183,3 +183,12 @@ def test_a_paragraph_opening_with_a_date_is_the_article_s_own_paragraph(tmp_path
     assert _paths(document) == ["art_1", "art_2"]
     assert document.clauses[1].text == "本条例自2000年6月1日起施行。\n1990年5月1日市人民政府发布的《某市采石管理办法》同时废止。"
     assert document.issued is None and document.in_force_from == "2000-06-01"
+
+
+def test_two_adopting_sessions_name_both_organs(tmp_path):
+    document, _ = _read(tmp_path, "# 最高人民法院、最高人民检察院关于办理某类案件适用法律若干问题的解释\n\n"
+                        "2018年3月1日 最高人民法院审判委员会第1700次会议、最高人民检察院第十三届检察委员会第5次会议通过\n\n"
+                        "第一条 测试。\n\n第二条 本解释自2018年4月1日起施行。\n", "two.md")
+    assert (document.issuer, document.issued, document.in_force_from) == \
+        ("最高人民法院、最高人民检察院", "2018-03-01", "2018-04-01")
+    assert document.metadata_origin["issuer"] == "inferred:promulgation"
