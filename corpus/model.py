@@ -16,7 +16,7 @@ DOC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 CLAUSE_SEP = "~"
 
 LEVELS = (
-    "national_law",      # 法律 / 中共中央国务院 文件
+    "national_law",      # 法律 / 中共中央国务院 文件 / 最高人民法院、最高人民检察院 司法解释
     "state_council",     # 国务院 行政法规、国办文件
     "ministry",          # 部门规章、部委规范性文件
     "provincial",        # 省级 法规、规章、规范性文件

@@ -221,11 +221,12 @@ def apply_events(events: list[tuple[str, str, str]], block: Block, text: str) ->
     promulgated = [(d, b) for d, b, e in events if e in ("公布", "颁布", "发布")]
     adopted = [(d, b) for d, b, e in events if e in ("通过", "修正", "修订")]
     revised = [d for d, b, e in events if e in ("修正", "修订")]
-    # the latest 令 gives the text's 文号 and date: a regulation revised by a new order
-    # (``2021年7月2日 国务院令第743号第三次修订``) is that order's text, no longer the first one's
+    # the latest 令 gives the text's 文号 and date: a regulation revised by a new order (``2021年7月2日
+    # 国务院令第743号第三次修订``) is that order's text; an order's 《…决定》 revising many is not this text's number
     orders = []
     for date, body, event in events:
-        number = NUMBER_RE.search(squeeze(body)) if event in ("公布", "颁布", "发布", "修正", "修订") else None
+        promulgates = event in ("公布", "颁布", "发布") or (event in ("修正", "修订") and "《" not in body)
+        number = NUMBER_RE.search(squeeze(body)) if promulgates else None
         if number and "令" in number.group(0):
             orders.append((date, normalize_order_number(number.group(0))))
     for date, order in sorted(orders, reverse=True):

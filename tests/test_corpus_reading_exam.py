@@ -192,3 +192,10 @@ def test_two_adopting_sessions_name_both_organs(tmp_path):
     assert (document.issuer, document.issued, document.in_force_from) == \
         ("最高人民法院、最高人民检察院", "2018-03-01", "2018-04-01")
     assert document.metadata_origin["issuer"] == "inferred:promulgation"
+
+
+def test_an_order_publishing_a_decision_that_revises_many_is_not_the_text_s_number(tmp_path):
+    document, _ = _read(tmp_path, "# 某某保护条例\n\n2001年4月2日 中华人民共和国国务院令第301号发布\n\n"
+                        "2011年1月8日 中华人民共和国国务院令第588号《国务院关于废止和修改部分行政法规的决定》第一次修订\n\n"
+                        "第一条 为了测试，制定本条例。\n", "d.md")
+    assert (document.number, document.issued) == ("国务院令第301号", "2001-04-02")
