@@ -74,7 +74,8 @@ def _structure_warnings(document, nodes) -> list[str]:
             found.append(f"clause {clause.path} holds the chapter heading {lost[0]!r} in its text: "
                          "chapters were probably not recognized")
     chapters = [n for n in nodes if n.style == "chap"]
-    if chapters and chapters[0].numbers and chapters[0].numbers[0] != 1:
+    first = nodes.index(chapters[0]) if chapters else 0
+    if chapters and chapters[0].numbers[0] != 1 and any(n.style == "art" for n in nodes[:first]):
         found.append(f"the chapters start at {chapters[0].heading.split()[0]}: the text prints no 第一章 heading "
                      "(the articles before it are outside any chapter)")
     return found

@@ -169,7 +169,7 @@ class _Parser:
             self.bridging = True
 
     # ------------------------------------------------------------ headings
-    def accept(self, m: HeadingMatch, line: str) -> bool:
+    def accept(self, m: HeadingMatch, line: str, nxt: str = "") -> bool:
         """Plausibility: numbers in sequence, titles short, tables only at a caption."""
         if m.kind in ARTICLE_KINDS:
             return m.numbers[0] > self.last_article
@@ -196,6 +196,9 @@ class _Parser:
             return True         # （一）…（二十） numbered straight across the sections
         if previous is None:
             return n == 1 or (not is_strict(m.style) and n <= 2 and m.kind in ("chap", "book", "subchap"))
+        if m.kind in ("book", "chap") and n > previous and len(m.rest) <= 20 and not ends_sentence(m.rest) \
+                and (match_heading(nxt) or m).kind in ARTICLE_KINDS:
+            return True       # a later chapter over its first article: chapters left out between (a digest's)
         return n == previous + 1 or (not is_strict(m.style) and n == previous + 2)
 
     def _previous_number(self, style: str) -> int | None:
@@ -346,7 +349,7 @@ class _Parser:
             if m is not None and self.bridging and m.kind not in (*ARTICLE_KINDS, "table", "chap") \
                     and not any(node.style == m.style for node in self.stack):
                 m = None          # a new numbering level right after a page break inside a sentence is text
-            if m is not None and self.accept(m, line):
+            if m is not None and self.accept(m, line, nxt):
                 if m.kind not in (*ARTICLE_KINDS, "table") and m.rest and not ends_sentence(m.rest) \
                         and len(line) >= 0.8 * self.width and nxt and len(nxt) < 0.4 * self.width \
                         and match_heading(nxt) is None and not ends_sentence(nxt):

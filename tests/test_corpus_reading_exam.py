@@ -199,3 +199,11 @@ def test_an_order_publishing_a_decision_that_revises_many_is_not_the_text_s_numb
                         "2011年1月8日 中华人民共和国国务院令第588号《国务院关于废止和修改部分行政法规的决定》第一次修订\n\n"
                         "第一条 为了测试，制定本条例。\n", "d.md")
     assert (document.number, document.issued) == ("国务院令第301号", "2001-04-02")
+
+
+def test_a_later_chapter_over_its_first_article_is_a_chapter_though_chapters_between_are_left_out(tmp_path):
+    document, warnings = _read(tmp_path, "某市复垦办法摘编\n\n第一章 总则\n\n第一条 为了测试，制定本办法。\n\n"
+                               "第五章 附则\n\n第四十条 本办法自2020年1月1日起施行。\n")
+    assert _paths(document) == ["chap_1", "art_1", "chap_5", "art_40"]
+    assert document.clauses[1].text == "为了测试，制定本办法。"
+    assert not any("chapter" in w for w in warnings)      # no article before the first chapter: nothing lost
