@@ -32,7 +32,7 @@ from corpus.loaders import LoadError, find_sidecar, is_supported, load_file
 from corpus.metadata import MetadataError
 from corpus.model import Document
 from corpus.parse import parse_with_warnings
-from corpus.supersede import Superseder, adopt, beside_id, numbered_as_official, rename
+from corpus.supersede import Superseder, adopt, beside_id, kept_date_warnings, numbered_as_official, rename
 from minekb.progress import Progress, null_progress
 
 STATUSES = ("added", "unchanged", "replaced", "skipped", "error")
@@ -172,6 +172,7 @@ def ingest_paths(gen_dir: Path, paths: list[Path | str], *, replace: bool = Fals
                 digest = None
             if digest is not None:
                 document = adopt(document, digest)
+                warnings = [*warnings, *kept_date_warnings(document)]
                 if document.id in batch:          # the digest came earlier in this batch: it is not stored
                     earlier = batch.pop(document.id)[1]
                     earlier.status, earlier.message = "skipped", f"superseded by the official text {path}"

@@ -172,6 +172,15 @@ def adopt(document: Document, digest: Document) -> Document:
     return adopted
 
 
+def kept_date_warnings(document: Document) -> list[str]:
+    """A reading warning for each date ``adopt`` kept from the digest over an earlier one read from the file."""
+    mark = "superseded_digest (the file gave "
+    return [f"{name} {origin[len(mark):-1]} read from the file is earlier than the digest's "
+            f"{getattr(document, name)}: probably an earlier version's date (an amendment line not understood); "
+            "the digest's is kept"
+            for name, origin in document.metadata_origin.items() if origin.startswith(mark)]
+
+
 def beside_id(digest: Document) -> str:
     """The id of an official text stored beside a digest numbered by points (which keeps its own id)."""
     return f"{digest.id}-official"

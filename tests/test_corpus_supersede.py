@@ -160,6 +160,8 @@ def test_an_earlier_date_read_from_a_superseding_file_does_not_replace_the_diges
     home = _home(tmp_path)
     result = ingest([path], home=home).files[0]
     assert (result.status, result.doc_id) == ("replaced", "cn-land-administration-law"), result.line()
+    assert any(w.startswith("issued 2004-08-28 read from the file is earlier than the digest's 2019-08-26")
+               for w in result.warnings)
     doc = KnowledgeBase.open(home).documents["cn-land-administration-law"]
     assert doc.issued == "2019-08-26"
     assert doc.metadata_origin["issued"] == "superseded_digest (the file gave 2004-08-28)"
