@@ -42,6 +42,7 @@ NUMBER_PREFIXES: dict[str, str] = {
     "自然资办函": "cn-mnr-bh", "自然资办规": "cn-mnr-bg", "国发": "cn-sc", "国办发": "cn-sco", "国函": "cn-sc-han",
     "国土资发": "cn-mlr-fa", "国土资规": "cn-mlr", "国土资厅发": "cn-mlr-tf", "财建": "cn-mof-jian",
     "财资环": "cn-mof-zh", "环发": "cn-mee-fa", "环办": "cn-mee-ban", "中发": "cn-cpc", "厅字": "cn-cpc-tz",
+    "法释": "cn-spc-interp",      # 最高人民法院 judicial interpretations (also joint ones with 最高人民检察院)
 }
 # one-character province abbreviations that open local 文号 (鲁自然资规〔2021〕2号 -> sd-nr-2021-2)
 PROVINCE_ABBREVIATIONS: dict[str, str] = {

@@ -197,6 +197,7 @@ def read_events(line: str) -> list[tuple[str, str, str]]:
             events.append((date, body.split("《", 1)[0], "批准"))
             body = ""
         events.append((date, body, event))
+        events.extend((_iso_match(d), "", event) for d in DATE_RE.finditer(body) if _iso_match(d))  # 2 sessions
     rest = len(squeeze(EVENT_RE.sub("", line)).strip("（）()"))
     return events if events and rest <= 12 else []
 
@@ -209,7 +210,8 @@ def body_issuer(body: str) -> str:
     two sessions (最高人民法院审判委员会第1699次会议、最高人民检察院…检察委员会…会议) -> both organs."""
     names = []
     for part in re.split(r"(?<=会议)[、和]", squeeze(body.split("《", 1)[0])):
-        part = _SESSION_RE.sub("", re.sub(r"第[一二三四五六七八九十百零〇\d]+次(?:常务|全体)?会议.*$", "", part))
+        part = re.sub(r"第[一二三四五六七八九十百零〇\d]+次(?:常务|全体)?会议.*$", "", DATE_RE.sub("", part, count=1))
+        part = _SESSION_RE.sub("", part)
         part = re.sub(r"^中华人民共和国(?=国务院)", "", part)
         part = re.sub(r"^(最高人民(?:法院|检察院))(?:审判|检察)委员会$", r"\1", part)   # the organ, not its committee
         names.append(part if 2 <= len(part) <= 30 and ISSUER_SUFFIX_RE.search(part) else "")
@@ -313,6 +315,8 @@ def read_head(lines: list[str], block: Block) -> None:
             if 1 <= int(month) <= 12:
                 block.put("issued", f"{int(year):04d}-{int(month):02d}", "title_block")
             block.consumed.add(i)
+        elif "title" in block.values and len(squeeze(line)) >= 6 and squeeze(line) in squeeze(block.values["title"]):
+            block.consumed.add(i)         # the title printed again, wrapped, under the law database's head
         elif "title" in block.values and signers_in(line) and "issuer" not in block.values:
             block.put("issuer", "、".join(signers_in(line)), "title_block")
             block.consumed.add(i)

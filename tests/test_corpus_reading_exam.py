@@ -207,3 +207,14 @@ def test_a_later_chapter_over_its_first_article_is_a_chapter_though_chapters_bet
     assert _paths(document) == ["chap_1", "art_1", "chap_5", "art_40"]
     assert document.clauses[1].text == "为了测试，制定本办法。"
     assert not any("chapter" in w for w in warnings)      # no article before the first chapter: nothing lost
+
+
+def test_a_title_printed_again_under_the_database_head_and_its_法释_number(tmp_path):
+    document, _ = _read(tmp_path, "# 最高人民法院、最高人民检察院关于办理某类污染刑事案件适用法律若干问题的解释\n\n"
+                        "2021年3月2日 最高人民法院审判委员会第1800次会议、2021年5月6日最高人民检察院第十三届检察委员会"
+                        "第六十次会议通过\n\n<!-- INFO END -->\n\n最高人民法院 最高人民检察院\n\n关于办理某类污染刑事案件适用法律\n\n"
+                        "若干问题的解释\n\n法释〔2021〕9号\n\n为依法惩治某类犯罪，现就有关问题解释如下：\n\n第一条 测试。\n\n"
+                        "第二条 本解释自2021年6月1日起施行。\n", "twice.md")
+    assert (document.number, document.id, document.issued) == ("法释〔2021〕9号", "cn-spc-interp-2021-9", "2021-05-06")
+    assert document.issuer == "最高人民法院、最高人民检察院" and document.in_force_from == "2021-06-01"
+    assert [c.path for c in document.clauses] == ["preamble__para_1", "art_1", "art_2"]
