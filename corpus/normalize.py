@@ -121,7 +121,8 @@ def clean_lines(text: str) -> list[str]:
 
     Removes control characters, LaTeX-like reference markers (``^[1]``),
     page-number lines, table-of-contents lines (a heading followed by dot
-    leaders or a page number), paper furniture, web-page furniture
+    leaders or a page number; the chapter listing of a 目录, labelled or not), paper furniture,
+    web-page furniture
     (扫一扫在手机打开当前页, 【我要纠错】, 打印本页, 关闭窗口, 来源：…) and running headers/footers:
     short lines repeated three or more times. A line of ``RUN_ON_MIN`` characters or more is a whole
     text run together and is broken before its own numbering (``split_run_on``).
@@ -155,10 +156,31 @@ def clean_lines(text: str) -> list[str]:
             lines.append("")
             continue
         lines.append(line)
-    lines = _drop_running_heads(lines)
+    lines = _drop_unlabeled_toc(_drop_running_heads(lines))
     if any(len(line) >= RUN_ON_MIN for line in lines):
         lines = [piece for line in lines for piece in (split_run_on(line) if len(line) >= RUN_ON_MIN else [line])]
     return lines
+
+
+_CHAPTER_LINE_RE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章编]\s*[^。；，]{1,30}$")
+
+
+def _drop_unlabeled_toc(lines: list[str]) -> list[str]:
+    """A table of contents printed without a 目录 line: the first chapter heading, the next ones right under
+    it with nothing between, then the first one again opening the body. The listing is dropped."""
+    filled = [i for i, line in enumerate(lines) if line]
+    first = next((k for k, i in enumerate(filled) if _CHAPTER_LINE_RE.match(lines[i])), None)
+    if first is None:
+        return lines
+    key = re.sub(r"\s+", "", lines[filled[first]])
+    run = first + 1
+    while run < len(filled) and _CHAPTER_LINE_RE.match(lines[filled[run]]) \
+            and re.sub(r"\s+", "", lines[filled[run]]) != key:
+        run += 1
+    if run - first < 2 or run >= len(filled) or re.sub(r"\s+", "", lines[filled[run]]) != key:
+        return lines
+    listing = set(filled[first:run])
+    return ["" if i in listing else line for i, line in enumerate(lines)]
 
 
 RUN_ON_MIN = 1500     # a line this long is a whole text run together (newlines lost in a copy), not a paragraph

@@ -218,3 +218,10 @@ def test_a_title_printed_again_under_the_database_head_and_its_法释_number(tmp
     assert (document.number, document.id, document.issued) == ("法释〔2021〕9号", "cn-spc-interp-2021-9", "2021-05-06")
     assert document.issuer == "最高人民法院、最高人民检察院" and document.in_force_from == "2021-06-01"
     assert [c.path for c in document.clauses] == ["preamble__para_1", "art_1", "art_2"]
+
+
+def test_a_chapter_listing_without_a_目录_line_is_not_the_structure(tmp_path):
+    document, warnings = _read(tmp_path, "# 某市矿山管理条例\n\n2020年6月5日 某市人民代表大会常务委员会第十八次会议通过\n\n"
+                               "## 第一章 总 则\n\n## 第二章 开采\n\n## 第三章 附 则\n\n## 第一章 总 则\n\n第一条 为了测试。\n\n"
+                               "## 第二章 开采\n\n第二条 开采。\n\n## 第三章 附 则\n\n第三条 本条例自2020年8月1日起施行。\n", "toc.md")
+    assert _paths(document) == ["chap_1", "art_1", "chap_2", "art_2", "chap_3", "art_3"] and warnings == []
