@@ -169,13 +169,16 @@ class PrecedentFinder:
         matched = [(k, self._as_dict(col)) for k, col in used] if scored else []
         out = []
         for s, i in scored[:limit]:
-            c = self.cases[i]
-            item = {"name": c.name, "similarity": round(s, 3), "utilization_zh": c.utilization_zh,
-                    "id": c.id, "place": c.place, "became": c.became,
-                    "matched": {k: round(m[i], 2) for k, m in matched if i in m}}
-            if self._sources.get(c.id):
-                item["sources"] = self._refs[c.id] if refs and c.id in self._refs else self._sources[c.id]
-            if self._seed_refs.get(c.id):
-                item["seed_refs"] = self._seed_refs[c.id]
-            out.append(item)
+            out.append(self.item(i, s, {k: round(m[i], 2) for k, m in matched if i in m}, refs))
         return out
+
+    def item(self, i: int, similarity: float, matched: dict[str, float], refs: bool = False) -> dict[str, Any]:
+        """The advice's precedent entry for case ``i`` (shared with the batch path, ``advisor.vectorized``)."""
+        c = self.cases[i]
+        item = {"name": c.name, "similarity": round(similarity, 3), "utilization_zh": c.utilization_zh,
+                "id": c.id, "place": c.place, "became": c.became, "matched": matched}
+        if self._sources.get(c.id):
+            item["sources"] = self._refs[c.id] if refs and c.id in self._refs else self._sources[c.id]
+        if self._seed_refs.get(c.id):
+            item["seed_refs"] = self._seed_refs[c.id]
+        return item

@@ -21,28 +21,24 @@ _BLOCK = 1 << 20
 
 
 def _encoding(path: Path) -> str:
-    """utf-8-sig unless the file is not UTF-8 (then GB18030, what Chinese Excel writes)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as fh:
-            while block := fh.read(_BLOCK):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
+    """utf-8-sig unless the file is not UTF-8 (then GB18030, what Chinese Excel writes). The whole file is
+    checked: a spreadsheet may turn to Chinese only after an ASCII header."""
+    for encoding, name in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            dec = codecs.getincrementaldecoder("gb18030")()
             with path.open("rb") as fh:
                 while block := fh.read(_BLOCK):
-                    dec.decode(block)
-                dec.decode(b"", final=True)
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return name
         except UnicodeDecodeError:
-            raise InputFileError(f"{path}: not UTF-8 or GB18030 text") from None
-        return "gb18030"
-    return "utf-8-sig"
+            continue
+    raise InputFileError(f"{path}: not UTF-8 or GB18030 text")
 
 
 def count_records(path: str | Path) -> int:
-    """Non-blank lines of the file (for CSV minus the header): the batch size shown by the progress bar."""
+    """Lines of the file (blank ones included; for CSV the caller takes off the header): the batch size the
+    progress bar shows, from one fast pass over the bytes."""
     lines = 0
     last = b"\n"
     with Path(path).open("rb") as fh:
@@ -56,7 +52,7 @@ def stream_records(path: str | Path, fmt: str | None = None) -> Iterator[InputRe
     """The file's records in input order, read from disk as they are needed (CSV and JSON Lines)."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        path.stat()
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such file") from None
     if path.is_dir():

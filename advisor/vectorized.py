@@ -109,16 +109,8 @@ def precedents_many(finder: Any, profiles: list[dict], limit: int = 3, minimum: 
         for i, sc in zip(top[m], top_scores[m]):
             if not sc >= minimum:
                 break
-            c = cases[i]
             matched = {key: round(float(s[m, i]), 2) for key, s, known in keyed if known[m, i]}
-            item = {"name": c.name, "similarity": round(sc, 3), "utilization_zh": c.utilization_zh,
-                    "id": c.id, "place": c.place, "became": c.became, "matched": matched}
-            if finder._sources.get(c.id):
-                item["sources"] = (finder._refs[c.id] if refs and c.id in finder._refs
-                                   else finder._sources[c.id])
-            if finder._seed_refs.get(c.id):
-                item["seed_refs"] = finder._seed_refs[c.id]
-            items.append(item)
+            items.append(finder.item(i, sc, matched, refs))
         out.append(items)
     return out
 

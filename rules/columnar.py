@@ -132,19 +132,12 @@ class ColumnarEvaluator:
             return self._leaf(node, batch)
         if isinstance(node, NotNode):
             return T - self._node(node.child, batch)
-        if isinstance(node, AndNode):
-            if not node.children:
-                return np.full(batch.n, T, dtype=np.int8)
-            out = self._node(node.children[0], batch)
-            for child in node.children[1:]:
-                out = np.minimum(out, self._node(child, batch))
-            return out
-        if isinstance(node, OrNode):
-            if not node.children:
-                return np.full(batch.n, F, dtype=np.int8)
-            out = self._node(node.children[0], batch)
-            for child in node.children[1:]:
-                out = np.maximum(out, self._node(child, batch))
+        if isinstance(node, (AndNode, OrNode)):
+            # Kleene: and = the least value of its children (true when none), or = the greatest (false when none)
+            combine, empty = (np.minimum, T) if isinstance(node, AndNode) else (np.maximum, F)
+            out = np.full(batch.n, empty, dtype=np.int8)
+            for child in node.children:
+                out = combine(out, self._node(child, batch))
             return out
         raise TypeError(f"no columnar form for {type(node).__name__}")
 
@@ -170,6 +163,7 @@ class ColumnarEvaluator:
         n = batch.n
         values = np.zeros((len(rs._order), n), dtype=np.int8)
         prov_codes, provinces = batch.field("province")
+        open_ = np.array([p is None for p in provinces], dtype=bool)[prov_codes]   # province unknown
         undecided: dict[str, np.ndarray] = {}
         for row, rule in enumerate(rs._order):
             if not rule.in_force(on) and not rule.as_reference(on):
@@ -178,7 +172,6 @@ class ColumnarEvaluator:
             applies = None
             if rule.region:
                 region = set(rule.region)
-                open_ = np.array([p is None for p in provinces], dtype=bool)[prov_codes]
                 inside = np.array([p in region for p in provinces], dtype=bool)[prov_codes]
                 # an unknown province leaves a regional rule pending unless its condition is already false
                 value = np.where(open_ & (value != F), np.int8(U), value)
@@ -225,8 +218,7 @@ class ColumnarEvaluator:
         fact_names = list(batch.facts)
         fact_rows = (np.stack([batch.facts[f] for f in fact_names]).T.tolist() if fact_names
                      else [[] for _ in profiles])
-        regional = {r.id: bool(r.region) for r in self.rs.rules}
-        producers = [(rid, regional[rid], mask) for rid, mask in undecided.items()]
+        producers = [(rid, bool(self.rs.by_id[rid].region), mask) for rid, mask in undecided.items()]
         prov_codes, provinces = batch.field("province")
         out: list[Evaluation | None] = [None] * len(profiles)
         finish = self.rs.finish
