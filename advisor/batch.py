@@ -76,6 +76,7 @@ def advise_records(advisor, records: Iterable[Any], *, as_of: Any = None, explai
 
 
 CHUNK = 250   # mines advised together by columns
+SUMMARY_CHUNK = 1000   # mines a flat summary decides together: a row is small, so a chunk can be bigger
 
 
 @contextmanager
@@ -173,7 +174,11 @@ def _work(chunk: list[InputRecord] | list[tuple]) -> ChunkResult:
             continue
         profiles.append(rec.profile)
     with without_cyclic_gc():
-        if _WORKER.get("columnar", True):
+        if _WORKER.get("columnar", True) and getattr(dumps, "summary", False) and not opts.get("explain"):
+            # the flat summary's ids decided without building the advice objects (advisor.summary)
+            texts = [t.encode("utf-8") for t in adv.summary_rows(profiles, as_of=parse_as_of(opts.get("as_of")),
+                                                                  weights=opts.get("weights"))]
+        elif _WORKER.get("columnar", True):
             # the rules, the zones, the factor values and the precedents computed over the chunk's columns at
             # once (rules.columnar, advisor.vectorized), then each mine's advice assembled from them
             texts = [encode(advice) for advice in advise_chunk(adv, profiles, for_json=for_json, **opts)]
@@ -219,14 +224,15 @@ class ParallelBatch:
     """
 
     def __init__(self, advisor, *, dumps: Callable[[dict], str] | None, workers: int | None = None,
-                 chunk_size: int = CHUNK, as_of: Any = None, explain: bool = False,
+                 chunk_size: int | None = None, as_of: Any = None, explain: bool = False,
                  weights: dict[str, float] | None = None, sep: bytes = b"\n", columnar: bool = True) -> None:
         self.advisor = advisor
         self.columnar = columnar  # rules evaluated per chunk by columns (False: the per-mine reference path)
         self.dumps = dumps
         self.sep = sep  # between two records' texts in a chunk's payload (never inside one: compact JSON, CSV rows)
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        self.chunk_size = chunk_size
+        self.chunk_size = SUMMARY_CHUNK if chunk_size is None and getattr(dumps, "summary", False) and columnar \
+            else chunk_size or CHUNK
         self.opts = {"as_of": as_of, "explain": explain, "weights": weights}
 
     def _chunks(self, records: Iterable[InputRecord]) -> Iterator[list[InputRecord]]:

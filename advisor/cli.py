@@ -8,15 +8,13 @@ are still advised; the exit code is 1 if any record was bad.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from minekb.cli import CLIError
-from minekb.spreadsheet import safe_row
+from advisor.summary import CSV_COLUMNS, csv_cells, csv_line
 
 PARALLEL_FROM = 400  # records; below this, forking workers costs more than it saves
 
@@ -67,30 +65,13 @@ def _parse_vary(items: list[str]) -> dict[str, Any]:
     return out
 
 
-CSV_COLUMNS = ["mine_id", "restoration_category", "priority", "utilization_models", "excluded_models",
-               "incentives", "constraints", "measures", "responsibility", "potential", "potential_level",
-               "precedents", "unknowns"]
-
-
 def csv_row(advice: dict[str, Any]) -> str:
     """One advice as one flat CSV line (ids joined with ';')."""
-    def ids(key):
-        return ";".join(i["id"] for i in advice.get(key) or [])
-
-    row = [advice["mine_id"],
-           (advice.get("restoration_category") or {}).get("id", ""),
-           (advice.get("priority") or {}).get("id", ""),
-           ids("utilization_models"), ids("excluded_models"), ids("incentives"), ids("constraints"),
-           ids("measures"), ";".join((advice.get("responsibility") or {}).get("ids", [])),
-           (advice.get("potential") or {}).get("score", ""), (advice.get("potential") or {}).get("level", ""),
-           ";".join(p.get("id", p["name"]) for p in advice.get("precedents") or []),
-           ";".join(u["field"] for u in advice.get("unknowns") or [])]
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow(safe_row(row))  # no cell runs as a formula in Excel / WPS
-    return buf.getvalue()
+    return csv_line(csv_cells(advice))
 
 
 csv_row.reads_ids_only = True   # type: ignore[attr-defined]  # the batch may hand it output-only advice
+csv_row.summary = True          # type: ignore[attr-defined]  # a columnar batch writes it by advisor.summary
 
 
 def _dumps_for(fmt: str, indent: bool):

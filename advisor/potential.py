@@ -229,6 +229,11 @@ class PotentialModel:
             unknown[fid] = miss
         return values, unknown
 
+    @staticmethod
+    def score_of(values: dict[str, float], weights: dict[str, float]) -> float:
+        """The potential: the factors' values weighed (unrounded)."""
+        return sum(weights[f] * values[f] for f in FACTORS)
+
     def level(self, score: float) -> str:
         return "high" if score >= self.levels["high"] else "low" if score < self.levels["low"] else "medium"
 
@@ -237,7 +242,7 @@ class PotentialModel:
         """The advice's optional ``potential`` field (``values``: this profile's ``factor_values`` if known)."""
         weights = weights or self.ahp.weights
         values, unknown = values if values is not None else self.factor_values(profile)
-        score = sum(weights[f] * values[f] for f in FACTORS)
+        score = self.score_of(values, weights)
         return {
             "score": round(score, 4),
             "level": self.level(score),

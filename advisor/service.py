@@ -391,6 +391,17 @@ class Advisor(LegalAdvice):
             col = self.__dict__["_columnar"] = ColumnarEvaluator(self.ruleset)
         return col
 
+    def summary_rows(self, profiles: list[dict], *, as_of: Any = None,
+                     weights: dict[str, float] | None = None) -> list[str]:
+        """The flat CSV summary line of each validated profile (``advisor.summary``): the ids
+        ``csv_row(self.advise(p))`` would give, without building the advice objects."""
+        rows = self.__dict__.get("_summary")
+        if rows is None:
+            from advisor.summary import SummaryRows
+
+            rows = self.__dict__["_summary"] = SummaryRows(self)
+        return rows.rows(profiles, as_of=parse_as_of(as_of), weights=weights)
+
     # -- many mines, what-if, provinces (thin wrappers; logic in batch.py / whatif.py) --
     def advise_many(self, records: Iterable[Any], *, as_of: Any = None, explain: bool = False,
                     weights: str | dict[str, float] | None = None) -> Iterator[dict[str, Any]]:

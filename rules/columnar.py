@@ -211,17 +211,23 @@ class ColumnarEvaluator:
             return []
         if not self.supported:
             return [self.rs.evaluate(p, as_of=as_of, explain=explain) for p in profiles]
-        on = as_of or date.today()
-        if isinstance(on, datetime):
-            on = on.date()
+        on = _day(as_of)
+        out: list[Evaluation | None] = [None] * len(profiles)
+        finish = self.rs.finish
+        for m, reference, facts, fired, unknown, pending_producers in self.per_mine(profiles, on):
+            out[m] = finish(profiles[m], on, reference, facts, fired, unknown, pending_producers, explain)
+        return out  # type: ignore[return-value]
+
+    def per_mine(self, profiles: list[dict], on: date):
+        """For each mine (by provinces, not in input order): ``(index, reference rules, facts, fired rules,
+        undecided (rule, region pending) entries, pending producers)`` — what ``RuleSet.finish`` takes, the
+        rules listed in the order ``RuleSet.evaluate`` lists them."""
         values, batch, undecided = self.values(profiles, on)
         fact_names = list(batch.facts)
         fact_rows = (np.stack([batch.facts[f] for f in fact_names]).T.tolist() if fact_names
                      else [[] for _ in profiles])
         producers = [(rid, bool(self.rs.by_id[rid].region), mask) for rid, mask in undecided.items()]
         prov_codes, provinces = batch.field("province")
-        out: list[Evaluation | None] = [None] * len(profiles)
-        finish = self.rs.finish
         for code, province in enumerate(provinces):
             mines = np.flatnonzero(prov_codes == code)
             rows, rules, entries, reference = self._order_of(on, province)
@@ -229,12 +235,15 @@ class ColumnarEvaluator:
             fired_at = _split(block == T, len(mines))
             unknown_at = _split(block == U, len(mines))
             for j, m in enumerate(mines.tolist()):
-                p = profiles[m]
                 facts = dict(zip(fact_names, [_DECODE[c] for c in fact_rows[m]]))
                 pending_producers = {rid: reg and province is None for rid, reg, mask in producers if mask[m]}
-                out[m] = finish(p, on, reference, facts, [rules[k] for k in fired_at[j]],
-                                [entries[k] for k in unknown_at[j]], pending_producers, explain)
-        return out  # type: ignore[return-value]
+                yield (m, reference, facts, [rules[k] for k in fired_at[j]], [entries[k] for k in unknown_at[j]],
+                       pending_producers)
+
+
+def _day(as_of: date | None) -> date:
+    on = as_of or date.today()
+    return on.date() if isinstance(on, datetime) else on
 
 
 def _split(mask: np.ndarray, n: int) -> list[list[int]]:
