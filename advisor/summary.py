@@ -30,6 +30,8 @@ import io
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from advisor.assemble import Collector, pick_single
 from advisor.legal import STATUS_ORDER, is_binding
 from advisor.potential import FACTORS
@@ -101,18 +103,36 @@ class SummaryRows:
         precedents = precedents_many(adv.precedents, profiles, refs=True)
         out: list[str | None] = [None] * len(profiles)
         rs = self.rs
-        for m, reference, facts, fired, unknown, producers in adv.columnar.per_mine(profiles, on):
+        computed = adv.columnar.values(profiles, on)
+        unknowns = self._unknowns(profiles, computed)
+        for m, reference, fired in adv.columnar.fired_many(profiles, on, computed):
             p = profiles[m]
             conclusions: list[Conclusion] = []
             for rule in fired:
                 conclusions.extend(self._conclusions(rule))
             kept, _removed = rs._precedence_apply(fired, conclusions, reference)
-            pending = rs._pending_all(unknown, p, facts, producers) if unknown else []
-            out[m] = csv_line(self._cells(p, kept, reference, pending, zones[m], factors[m][0], precedents[m],
+            out[m] = csv_line(self._cells(p, kept, reference, unknowns[m], zones[m], factors[m][0], precedents[m],
                                           weights))
         return out  # type: ignore[return-value]
 
-    def _cells(self, p: dict, kept: list[Conclusion], reference: frozenset, pending: list, zones: dict,
+    def _unknowns(self, profiles: list[dict], computed: tuple) -> list[str]:
+        """Each mine's unknown fields as ``UnknownsBuilder`` orders them (most rules waiting on it first, then the
+        form's order), from the counts by columns (``rules.columnar_pending``)."""
+        from rules.columnar_pending import FIELDS, PendingColumns
+
+        pc = self.__dict__.get("_pending")
+        if pc is None:
+            pc = self._pending = PendingColumns(self.adv.columnar)
+        values, batch, undecided = computed
+        counts = pc.field_counts(profiles, values, batch, undecided, batch.conditions)
+        order = np.array([self._field_order.get(f, 10_000) for f in FIELDS], dtype=np.int64)
+        key = np.where(counts > 0, -counts.astype(np.int64) * 100_000 + order, np.iinfo(np.int64).max)
+        ranked = np.argsort(key, axis=1, kind="stable")
+        shown = (counts > 0).sum(axis=1).tolist()
+        ranked = ranked.tolist()
+        return [";".join([FIELDS[k] for k in ranked[m][:shown[m]]]) for m in range(len(profiles))]
+
+    def _cells(self, p: dict, kept: list[Conclusion], reference: frozenset, unknowns: str, zones: dict,
                factor_values: dict[str, float], precedents: list[dict], weights: dict[str, float] | None) -> list:
         adv = self.adv
         gate = adv.gate
@@ -183,23 +203,7 @@ class SummaryRows:
         return [p["id"], category or "", prio.id if prio is not None else "",
                 ";".join(m[3] for m in models), ";".join(excluded), lists["incentive"], lists["constraint"],
                 lists["measure"], resp, pot["score"], pot["level"],
-                ";".join(x.get("id", x["name"]) for x in precedents),
-                self._unknown_fields(pending, p)]
-
-    def _unknown_fields(self, pending: list, profile: dict) -> str:
-        """``UnknownsBuilder``'s order of the unknown fields: most rules waiting on it first, then form order."""
-        order = self._field_order
-        rules: dict[str, dict[str, None]] = {}
-        for pd in pending:
-            rid = pd.rule_id
-            for fld in pd.unknown_fields or ():
-                if fld in profile or fld not in order:
-                    continue
-                seen = rules.get(fld)
-                if seen is None:
-                    seen = rules[fld] = {}
-                seen[rid] = None
-        return ";".join(sorted(rules, key=lambda f: (-len(rules[f]), order[f])))
+                ";".join(x.get("id", x["name"]) for x in precedents), unknowns]
 
 
 def _rule_only(rule_id: str, _text: str, _sources: Any) -> str:

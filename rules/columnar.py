@@ -59,6 +59,7 @@ class _Batch:
         self.n = len(profiles)
         self._fields: dict[str, tuple[np.ndarray, list]] = {}
         self.facts = {name: np.full(self.n, _code(v), dtype=np.int8) for name, v in fact_defaults.items()}
+        self.conditions: dict[str, np.ndarray] = {}   # rule id -> its condition's value (before its region)
 
     def field(self, name: str) -> tuple[np.ndarray, list]:
         """(code of each mine's value, the distinct values); ``None`` stands for unknown."""
@@ -141,6 +142,17 @@ class ColumnarEvaluator:
             return out
         raise TypeError(f"no columnar form for {type(node).__name__}")
 
+    def fired_many(self, profiles: list[dict], on: date, computed: tuple):
+        """For each mine (by provinces): ``(index, reference rules, fired rules)`` in evaluation-list order."""
+        values, batch, _undecided = computed
+        prov_codes, provinces = batch.field("province")
+        for code, province in enumerate(provinces):
+            mines = np.flatnonzero(prov_codes == code)
+            rows, rules, _entries, reference = self._order_of(on, province)
+            fired_at = _split(values[np.ix_(rows, mines)].T == T, len(mines))
+            for j, m in enumerate(mines.tolist()):
+                yield m, reference, [rules[k] for k in fired_at[j]]
+
     def conditions_many(self, nodes: dict[str, Any], profiles: list[dict]) -> list[dict[str, bool | None]]:
         """For each profile, ``{name: node.fn(profile, {})}`` of conditions that read no fact (the legal
         gate's zones), computed by columns."""
@@ -168,7 +180,7 @@ class ColumnarEvaluator:
         for row, rule in enumerate(rs._order):
             if not rule.in_force(on) and not rule.as_reference(on):
                 continue
-            value = self._node(rule.when, batch)
+            value = batch.conditions[rule.id] = self._node(rule.when, batch)
             applies = None
             if rule.region:
                 region = set(rule.region)
@@ -218,11 +230,11 @@ class ColumnarEvaluator:
             out[m] = finish(profiles[m], on, reference, facts, fired, unknown, pending_producers, explain)
         return out  # type: ignore[return-value]
 
-    def per_mine(self, profiles: list[dict], on: date):
+    def per_mine(self, profiles: list[dict], on: date, computed: tuple | None = None):
         """For each mine (by provinces, not in input order): ``(index, reference rules, facts, fired rules,
         undecided (rule, region pending) entries, pending producers)`` — what ``RuleSet.finish`` takes, the
-        rules listed in the order ``RuleSet.evaluate`` lists them."""
-        values, batch, undecided = self.values(profiles, on)
+        rules listed in the order ``RuleSet.evaluate`` lists them (``computed``: ``values(profiles, on)``)."""
+        values, batch, undecided = computed if computed is not None else self.values(profiles, on)
         fact_names = list(batch.facts)
         fact_rows = (np.stack([batch.facts[f] for f in fact_names]).T.tolist() if fact_names
                      else [[] for _ in profiles])
