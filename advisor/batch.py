@@ -174,7 +174,7 @@ def _work(chunk: list[InputRecord] | list[tuple]) -> ChunkResult:
             continue
         profiles.append(rec.profile)
     with without_cyclic_gc():
-        if _WORKER.get("columnar", True) and getattr(dumps, "summary", False) and not opts.get("explain"):
+        if _WORKER.get("summary"):
             # the flat summary's ids decided without building the advice objects (advisor.summary)
             texts = [t.encode("utf-8") for t in adv.summary_rows(profiles, as_of=parse_as_of(opts.get("as_of")),
                                                                   weights=opts.get("weights"))]
@@ -231,8 +231,9 @@ class ParallelBatch:
         self.dumps = dumps
         self.sep = sep  # between two records' texts in a chunk's payload (never inside one: compact JSON, CSV rows)
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        self.chunk_size = SUMMARY_CHUNK if chunk_size is None and getattr(dumps, "summary", False) and columnar \
-            else chunk_size or CHUNK
+        # a flat CSV summary of a columnar batch is decided without the advice objects (advisor.summary)
+        self.summary = bool(getattr(dumps, "summary", False) and columnar and not explain)
+        self.chunk_size = chunk_size or (SUMMARY_CHUNK if self.summary else CHUNK)
         self.opts = {"as_of": as_of, "explain": explain, "weights": weights}
 
     def _chunks(self, records: Iterable[InputRecord]) -> Iterator[list[InputRecord]]:
@@ -248,7 +249,7 @@ class ParallelBatch:
     def run_chunks(self, records: Iterable[InputRecord]) -> Iterator[tuple[list[InputRecord], ChunkResult]]:
         """Yield (the chunk's records, its ``ChunkResult``) in input order."""
         _WORKER.update(advisor=self.advisor, opts=self.opts, dumps=self.dumps, sep=self.sep, spool=None,
-                       columnar=self.columnar)
+                       columnar=self.columnar, summary=self.summary)
         if self.workers <= 1 or "fork" not in mp.get_all_start_methods():
             for chunk in self._chunks(records):
                 yield chunk, _work(chunk)
@@ -265,7 +266,8 @@ class ParallelBatch:
         # The first chunk is advised here, before the fork: its labels, sources, reasons and rule conclusions
         # then sit in the advisor's caches that every worker inherits, instead of each worker building them.
         spool, _WORKER["spool"] = _WORKER["spool"], None
-        for _ in range(WARM_CHUNKS):
+        # (a flat summary builds no labels, sources or reasons: its workers start at once)
+        for _ in range(0 if self.summary else WARM_CHUNKS):
             first = next(chunks, None)
             if first is None:
                 return
