@@ -39,3 +39,16 @@ def profiles(draw, known_in_ten: int = 7):
         if draw(st.integers(0, 9)) < known_in_ten:
             p[name] = draw(field_value(spec))
     return p
+
+
+def valid_profiles(batch):
+    """The validated profiles of a drawn batch (the few a bound or rule of the contract rejects left out)."""
+    from advisor.profile import ProfileError, validate_profile
+
+    out = []
+    for p in batch:
+        try:
+            out.append(validate_profile(p))
+        except ProfileError:
+            pass
+    return out

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.profile_strategies import profiles as _profiles
+from tests.profile_strategies import valid_profiles as _valid
 
 EXAMPLES = int(os.environ.get("MINEKB_PROPERTY_EXAMPLES", "120"))
 
@@ -45,18 +46,6 @@ def _same(a, b):
 @pytest.fixture(scope="module")
 def adv(kb):
     return kb.advisor
-
-
-def _valid(batch):
-    from advisor.profile import ProfileError, validate_profile
-
-    out = []
-    for p in batch:
-        try:
-            out.append(validate_profile(p))
-        except ProfileError:
-            pass
-    return out
 
 
 @settings(max_examples=max(EXAMPLES // 4, 20), deadline=None, suppress_health_check=list(HealthCheck))

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.profile_strategies import profiles
+from tests.profile_strategies import valid_profiles as _valid
 
 EXAMPLES = int(os.environ.get("MINEKB_PROPERTY_EXAMPLES", "120"))
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,18 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def adv(kb):
     return kb.advisor
-
-
-def _valid(batch):
-    from advisor.profile import ProfileError, validate_profile
-
-    out = []
-    for p in batch:
-        try:
-            out.append(validate_profile(p))
-        except ProfileError:
-            pass
-    return out
 
 
 def _reference(adv, ps, *, as_of=None, weights=None):
@@ -129,11 +118,26 @@ def test_the_csv_command_writes_the_rows_of_the_full_advice(adv, kb, tmp_path):
     assert summary.count(b"\n") == 701                          # header + 700 rows
 
 
+def _same_counts(ruleset, ps, on, counts):
+    """The counts by columns are, for each mine and field it lacks, the number of its pending rules (per mine,
+    ``RuleSet.evaluate``) that wait on the field."""
+    from rules.columnar_pending import FIELDS
+
+    for m, p in enumerate(ps):
+        per_field: dict[str, set] = {}
+        for pd in ruleset.evaluate(p, as_of=on).pending:
+            for f in pd.unknown_fields:
+                if f not in p and f in FIELDS:
+                    per_field.setdefault(f, set()).add(pd.rule_id)
+        assert {f: int(counts[m, k]) for k, f in enumerate(FIELDS) if counts[m, k]} == \
+            {f: len(r) for f, r in per_field.items()}, p
+
+
 def test_unknown_field_counts_by_columns_are_the_per_mine_counts(adv):
     """Not only the order: how many undecided rules wait on each field, by columns and per mine
     (``RuleSet.evaluate(...).pending``), on mines with and without a province."""
     from advisor.bench import synthetic_profile
-    from rules.columnar_pending import FIELDS, PendingColumns
+    from rules.columnar_pending import PendingColumns
 
     rng = random.Random(41)
     ps = _valid([synthetic_profile(rng, i, keep=rng.choice([0.3, 0.7, 1.0])) for i in range(400)])
@@ -143,14 +147,7 @@ def test_unknown_field_counts_by_columns_are_the_per_mine_counts(adv):
     values, batch, undecided = adv.columnar.values(ps, on)
     counts = PendingColumns(adv.columnar).field_counts(ps, values, batch, undecided, batch.conditions)
     assert counts.sum() > 1000
-    for m, p in enumerate(ps):
-        per_field: dict[str, set] = {}
-        for pd in adv.ruleset.evaluate(p, as_of=on).pending:
-            for f in pd.unknown_fields:
-                if f not in p and f in FIELDS:
-                    per_field.setdefault(f, set()).add(pd.rule_id)
-        assert {f: int(counts[m, k]) for k, f in enumerate(FIELDS) if counts[m, k]} == \
-            {f: len(r) for f, r in per_field.items()}, p["id"]
+    _same_counts(adv.ruleset, ps, on, counts)
 
 
 def test_a_rule_set_the_columns_cannot_read_gives_the_rows_of_the_full_advice(adv, monkeypatch):
@@ -233,11 +230,4 @@ def test_unknown_field_counts_through_regional_fact_producers(tmp_path):
     values, batch, undecided = col.values(ps, on)
     counts = PendingColumns(col).field_counts(ps, values, batch, undecided, batch.conditions)
     assert counts[:, FIELDS.index("province")].sum() > 50
-    for m, p in enumerate(ps):
-        per_field: dict[str, set] = {}
-        for pd in rs.evaluate(p, as_of=on).pending:
-            for f in pd.unknown_fields:
-                if f not in p and f in FIELDS:
-                    per_field.setdefault(f, set()).add(pd.rule_id)
-        assert {f: int(counts[m, k]) for k, f in enumerate(FIELDS) if counts[m, k]} == \
-            {f: len(r) for f, r in per_field.items()}, p
+    _same_counts(rs, ps, on, counts)
