@@ -9,9 +9,10 @@ time. This module takes the same decisions from the same parts, for a chunk at
 once:
 
 * the rules by columns (``rules.columnar``), then per mine the rules that fired
-  with their conclusions as the rule states them (no explanation text), the
-  engine's own precedence (``RuleSet._precedence_apply``) and pending rules
-  (``RuleSet._pending_all``);
+  with their conclusions as the rule states them (no explanation text) and the
+  engine's own precedence (``RuleSet._precedence_apply``);
+* the unknown fields counted by columns (``rules.columnar_pending``: what
+  ``RuleSet._pending_all`` and ``UnknownsBuilder`` give per mine);
 * the advisor's own ``Collector`` (items, their strongest tier, weights), the
   legal gate's memoized verdicts (``Gate.assess``), ``LegalAdvice._excluded_by``,
   the ranker's scores and the potential's score, zones, factor values and
@@ -35,7 +36,10 @@ import numpy as np
 from advisor.assemble import Collector, pick_single
 from advisor.legal import STATUS_ORDER, is_binding
 from advisor.potential import FACTORS
+from advisor.vectorized import factor_values_many, precedents_many, zones_many
 from minekb.spreadsheet import safe_row
+from rules.columnar import evaluation_day
+from rules.columnar_pending import FIELDS, PendingColumns
 from rules.model import Conclusion
 
 CSV_COLUMNS = ["mine_id", "restoration_category", "priority", "utilization_models", "excluded_models",
@@ -74,8 +78,9 @@ class SummaryRows:
         self.adv = advisor
         self.rs = advisor.ruleset
         self._stated: dict[str, tuple[Conclusion, ...]] = {}
-        self._field_order = dict(advisor.unknowns._order)
-        self._excluded_gate = {"legal_gate": True}
+        field_order = advisor.unknowns._order   # the contract's field order, as the advice's unknowns use it
+        self._order = np.array([field_order.get(f, 10_000) for f in FIELDS], dtype=np.int64)
+        self._pending = PendingColumns(advisor.columnar) if advisor.columnar.supported else None
 
     def _conclusions(self, rule: Any) -> tuple[Conclusion, ...]:
         """A fired rule's conclusions as the rule states them (the explanation text is not part of a row)."""
@@ -88,16 +93,13 @@ class SummaryRows:
 
     def rows(self, profiles: list[dict], *, as_of: date | None = None,
              weights: dict[str, float] | None = None) -> list[str]:
-        from advisor.vectorized import factor_values_many, precedents_many, zones_many
-        from rules.columnar import _day
-
         adv = self.adv
         if not profiles:
             return []
         if not adv.columnar.supported:
             return [csv_line(csv_cells(adv.advise(p, validated=True, for_json=True, as_of=as_of, weights=weights)))
                     for p in profiles]
-        on = _day(as_of)
+        on = evaluation_day(as_of)
         zones = zones_many(adv.gate, adv.columnar, profiles)
         factors = factor_values_many(adv.potential, profiles)
         precedents = precedents_many(adv.precedents, profiles, refs=True)
@@ -118,14 +120,8 @@ class SummaryRows:
     def _unknowns(self, profiles: list[dict], computed: tuple) -> list[str]:
         """Each mine's unknown fields as ``UnknownsBuilder`` orders them (most rules waiting on it first, then the
         form's order), from the counts by columns (``rules.columnar_pending``)."""
-        from rules.columnar_pending import FIELDS, PendingColumns
-
-        pc = self.__dict__.get("_pending")
-        if pc is None:
-            pc = self._pending = PendingColumns(self.adv.columnar)
-        values, batch, undecided = computed
-        counts = pc.field_counts(profiles, values, batch, undecided, batch.conditions)
-        order = np.array([self._field_order.get(f, 10_000) for f in FIELDS], dtype=np.int64)
+        counts = self._pending.field_counts(profiles, computed)
+        order = self._order
         key = np.where(counts > 0, -counts.astype(np.int64) * 100_000 + order, np.iinfo(np.int64).max)
         ranked = np.argsort(key, axis=1, kind="stable")
         shown = (counts > 0).sum(axis=1).tolist()

@@ -143,7 +143,8 @@ class ColumnarEvaluator:
         raise TypeError(f"no columnar form for {type(node).__name__}")
 
     def fired_many(self, profiles: list[dict], on: date, computed: tuple):
-        """For each mine (by provinces): ``(index, reference rules, fired rules)`` in evaluation-list order."""
+        """For each mine (by provinces): ``(index, reference rules, fired rules)`` in evaluation-list order
+        (``computed``: this batch's ``values(profiles, on)``)."""
         values, batch, _undecided = computed
         prov_codes, provinces = batch.field("province")
         for code, province in enumerate(provinces):
@@ -223,18 +224,18 @@ class ColumnarEvaluator:
             return []
         if not self.supported:
             return [self.rs.evaluate(p, as_of=as_of, explain=explain) for p in profiles]
-        on = _day(as_of)
+        on = evaluation_day(as_of)
         out: list[Evaluation | None] = [None] * len(profiles)
         finish = self.rs.finish
         for m, reference, facts, fired, unknown, pending_producers in self.per_mine(profiles, on):
             out[m] = finish(profiles[m], on, reference, facts, fired, unknown, pending_producers, explain)
         return out  # type: ignore[return-value]
 
-    def per_mine(self, profiles: list[dict], on: date, computed: tuple | None = None):
+    def per_mine(self, profiles: list[dict], on: date):
         """For each mine (by provinces, not in input order): ``(index, reference rules, facts, fired rules,
         undecided (rule, region pending) entries, pending producers)`` — what ``RuleSet.finish`` takes, the
-        rules listed in the order ``RuleSet.evaluate`` lists them (``computed``: ``values(profiles, on)``)."""
-        values, batch, undecided = computed if computed is not None else self.values(profiles, on)
+        rules listed in the order ``RuleSet.evaluate`` lists them."""
+        values, batch, undecided = self.values(profiles, on)
         fact_names = list(batch.facts)
         fact_rows = (np.stack([batch.facts[f] for f in fact_names]).T.tolist() if fact_names
                      else [[] for _ in profiles])
@@ -253,7 +254,8 @@ class ColumnarEvaluator:
                        pending_producers)
 
 
-def _day(as_of: date | None) -> date:
+def evaluation_day(as_of: date | None) -> date:
+    """The day rules are evaluated on: ``as_of`` (a date or datetime), else today."""
     on = as_of or date.today()
     return on.date() if isinstance(on, datetime) else on
 

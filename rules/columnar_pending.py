@@ -54,11 +54,12 @@ class PendingColumns:
         plain = set(self._plain_rows)
         self._others = [row for row in range(len(rs._order)) if row not in plain]
 
-    def field_counts(self, profiles: list[dict], values: np.ndarray, batch: Any, undecided: dict,
-                     raw: dict[str, np.ndarray]) -> np.ndarray:
+    def field_counts(self, profiles: list[dict], computed: tuple) -> np.ndarray:
         """For each mine and contract field (``FIELDS`` order): how many undecided rules wait on it, for the
-        fields the profile lacks (the others are 0)."""
+        fields the profile lacks (the others are 0). ``computed``: the evaluator's ``values(profiles, on)``."""
         rs = self.rs
+        values, batch, undecided = computed
+        raw = batch.conditions   # each rule's condition, before its region
         n = len(profiles)
         missing = np.array([[f not in p for f in FIELDS] for p in profiles], dtype=bool).reshape(n, len(FIELDS))
         prov_codes, provinces = batch.field("province")

@@ -144,8 +144,7 @@ def test_unknown_field_counts_by_columns_are_the_per_mine_counts(adv):
     for p in ps[::3]:
         p.pop("province", None)
     on = date(2025, 1, 1)
-    values, batch, undecided = adv.columnar.values(ps, on)
-    counts = PendingColumns(adv.columnar).field_counts(ps, values, batch, undecided, batch.conditions)
+    counts = PendingColumns(adv.columnar).field_counts(ps, adv.columnar.values(ps, on))
     assert counts.sum() > 1000
     _same_counts(adv.ruleset, ps, on, counts)
 
@@ -227,7 +226,6 @@ def test_unknown_field_counts_through_regional_fact_producers(tmp_path):
     for p in ps[::2]:
         p.pop("province", None)
     on = date(2025, 1, 1)
-    values, batch, undecided = col.values(ps, on)
-    counts = PendingColumns(col).field_counts(ps, values, batch, undecided, batch.conditions)
+    counts = PendingColumns(col).field_counts(ps, col.values(ps, on))
     assert counts[:, FIELDS.index("province")].sum() > 50
     _same_counts(rs, ps, on, counts)
