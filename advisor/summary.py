@@ -101,8 +101,8 @@ class SummaryRows:
                     for p in profiles]
         on = evaluation_day(as_of)
         zones = zones_many(adv.gate, adv.columnar, profiles)
-        factors = factor_values_many(adv.potential, profiles)
-        precedents = precedents_many(adv.precedents, profiles, refs=True)
+        factors = factor_values_many(adv.potential, profiles, unknown=False)
+        precedents = precedents_many(adv.precedents, profiles, ids_only=True)
         out: list[str | None] = [None] * len(profiles)
         rs = self.rs
         computed = adv.columnar.values(profiles, on)
@@ -129,7 +129,7 @@ class SummaryRows:
         return [";".join([FIELDS[k] for k in ranked[m][:shown[m]]]) for m in range(len(profiles))]
 
     def _cells(self, p: dict, kept: list[Conclusion], reference: frozenset, unknowns: str, zones: dict,
-               factor_values: dict[str, float], precedents: list[dict], weights: dict[str, float] | None) -> list:
+               factor_values: dict[str, float], precedents: list[str], weights: dict[str, float] | None) -> list:
         adv = self.adv
         gate = adv.gate
         # the potential: Advisor.advise -> PotentialModel.evaluate (score and level) and its rounded factor values
@@ -199,7 +199,7 @@ class SummaryRows:
         return [p["id"], category or "", prio.id if prio is not None else "",
                 ";".join(m[3] for m in models), ";".join(excluded), lists["incentive"], lists["constraint"],
                 lists["measure"], resp, pot["score"], pot["level"],
-                ";".join(x.get("id", x["name"]) for x in precedents), unknowns]
+                ";".join(precedents), unknowns]
 
 
 def _rule_only(rule_id: str, _text: str, _sources: Any) -> str:

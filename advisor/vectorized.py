@@ -23,8 +23,10 @@ def zones_many(gate: Any, columnar: Any, profiles: list[dict]) -> list[dict[str,
     return columnar.conditions_many({zid: z.when for zid, z in gate.zones.items()}, profiles)
 
 
-def factor_values_many(model: Any, profiles: list[dict]) -> list[tuple[dict[str, float], dict[str, list[str]]]]:
-    """``model.factor_values(p)`` for each profile."""
+def factor_values_many(model: Any, profiles: list[dict],
+                       unknown: bool = True) -> list[tuple[dict[str, float], dict[str, list[str]]]]:
+    """``model.factor_values(p)`` for each profile (``unknown=False``: the values only, each with ``{}`` for
+    the unknown indicators, which a flat summary does not show)."""
     n = len(profiles)
     columns: dict[str, tuple[np.ndarray, list]] = {}
     values: dict[str, np.ndarray] = {}
@@ -49,6 +51,8 @@ def factor_values_many(model: Any, profiles: list[dict]) -> list[tuple[dict[str,
         missing[fid] = miss
     fids = list(model.factors)
     rows = np.stack([values[fid] for fid in fids]).T.tolist()
+    if not unknown:
+        return [(dict(zip(fids, row)), {}) for row in rows]
     # which indicators are missing, as one code per factor and mine; the list of their fields made once per code
     names = {fid: [ind.field for ind in model.factors[fid].indicators] for fid in fids}
     codes = {}
@@ -72,9 +76,10 @@ def factor_values_many(model: Any, profiles: list[dict]) -> list[tuple[dict[str,
 
 
 def precedents_many(finder: Any, profiles: list[dict], limit: int = 3, minimum: float = 0.2,
-                    refs: bool = False) -> list[list[dict[str, Any]]]:
+                    refs: bool = False, ids_only: bool = False) -> list[list[Any]]:
     """``finder.find(p, limit, minimum, refs)`` for each profile: the similarity of every mine to every
-    case as one matrix, summed key by key in the per-mine order."""
+    case as one matrix, summed key by key in the per-mine order (``ids_only``: each precedent's case id
+    instead of its entry, for a flat summary)."""
     cases = finder.cases
     n, k = len(profiles), len(cases)
     if not k:
@@ -109,6 +114,9 @@ def precedents_many(finder: Any, profiles: list[dict], limit: int = 3, minimum: 
         for i, sc in zip(top[m], top_scores[m]):
             if not sc >= minimum:
                 break
+            if ids_only:
+                items.append(cases[i].id)
+                continue
             matched = {key: round(float(s[m, i]), 2) for key, s, known in keyed if known[m, i]}
             items.append(finder.item(i, sc, matched, refs))
         out.append(items)
