@@ -176,7 +176,7 @@ def _work(chunk: list[InputRecord] | list[tuple]) -> ChunkResult:
     with without_cyclic_gc():
         if _WORKER.get("summary"):
             # the flat summary's ids decided without building the advice objects (advisor.summary)
-            texts = [t.encode("utf-8") for t in adv.summary_rows(profiles, as_of=parse_as_of(opts.get("as_of")),
+            texts = [t.encode("utf-8") for t in adv.summary_rows(profiles, as_of=opts.get("as_of"),
                                                                   weights=opts.get("weights"))]
         elif _WORKER.get("columnar", True):
             # the rules, the zones, the factor values and the precedents computed over the chunk's columns at

@@ -16,7 +16,7 @@ this module decides what the user may be shown as what:
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from corpus.model import BINDING_TIERS, TIER_RANK, TIERS
 
@@ -94,6 +94,19 @@ def lapsed_warnings(kb: Any, rules: Iterable[Any]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
+class ImpliedUse(NamedTuple):
+    """The use an incentive implies (``incentive_uses`` of the gate table), what rules it out here, if anything."""
+
+    use: str
+    excluded_by: str | None     # the excluded model (itself or a broader one) that rules the use out
+    verdict: Any                # the gate's verdict on the use
+
+    @property
+    def withdrawn(self) -> bool:
+        """The incentive does not stand: its use is excluded or forbidden."""
+        return self.excluded_by is not None or self.verdict.status == "forbidden"
+
+
 class LegalAdvice:
     """The legal steps of ``Advisor.advise`` (a mixin: it uses the advisor's gate, labels, tiers, ranker and
     caches): exclusions and their reach, the gate's verdicts on models and incentives, intended uses, the
@@ -148,6 +161,12 @@ class LegalAdvice:
             hit = self._derived[key] = {**reason, "explanation_zh": prefix + reason["explanation_zh"]}
         return hit
 
+    def _closure_missing(self, category: str | None, model_ids: Iterable[str]) -> bool:
+        """Under natural recovery, no recommended model is closure for natural succession (自然封育) or a kind of
+        it: the category's own closure is added."""
+        return category == "natural_recovery" and not any(
+            m == "natural_closure" or "natural_closure" in self.labels.ancestors(m) for m in model_ids)
+
     def _closure_from_category(self, cat: dict, p: dict, zones: dict, values: dict, pot: dict, context: dict,
                                reason_of, for_json: bool = False) -> dict[str, Any]:
         """Natural recovery *is* closure for natural succession (自然封育): the category's own reasons support it."""
@@ -197,16 +216,22 @@ class LegalAdvice:
                 entry["missing_fields"] = list(verdict.missing_fields)
             self._gate_conditions(entry, verdict, reason_of)
 
+    def _implied_use(self, incentive_id: str, excluded: dict, p: dict, zones: dict) -> ImpliedUse | None:
+        """The use an incentive implies and what rules it out for this mine; None if it implies no use."""
+        use = self.gate.incentive_uses.get(incentive_id)
+        if use is None:
+            return None
+        # a rule's exclusion covers narrower uses; the gate judges the use by its own cell
+        return ImpliedUse(use, self._excluded_by(use, excluded), self.gate.assess(use, p, zones))
+
     def _incentive_allowed(self, entry: dict, excluded: dict, p: dict, zones: dict, reason_of,
                            removed: list) -> bool:
         """An incentive that implies a use stands only where that use is not excluded or forbidden."""
-        use = self.gate.incentive_uses.get(entry["id"])
-        if use is None:
+        implied = self._implied_use(entry["id"], excluded, p, zones)
+        if implied is None:
             return True
-        # a rule's exclusion covers narrower uses; the gate judges the use by its own cell (assessed below)
-        by = self._excluded_by(use, excluded)
-        verdict = self.gate.assess(use, p, zones)
-        if by is None and verdict.status != "forbidden":
+        use, by, verdict = implied
+        if not implied.withdrawn:
             if verdict.status == "conditional":
                 self._gate_conditions(entry, verdict, reason_of)
             return True

@@ -304,8 +304,7 @@ class Advisor(LegalAdvice):
             entry["score"] = score
             entry["score_breakdown"] = breakdown
             models.append(entry)
-        if category == "natural_recovery" and not any(
-                m["id"] == "natural_closure" or "natural_closure" in self.labels.ancestors(m["id"]) for m in models):
+        if self._closure_missing(category, (m["id"] for m in models)):
             models.append(self._closure_from_category(advice["restoration_category"], p, zones, values, pot,
                                                       context, reason_of, for_json))
         # what the zones the mine lies in forbid is said even where no rule recommended it: an investor asks

@@ -172,8 +172,7 @@ class SummaryRows:
             s, _ = adv.ranker.score(item.id, item.weight if item.weights else 1.0, values, pot["score"],
                                     context=context)
             models.append((STATUS_ORDER[verdict.status], ref, -s, item.id))
-        if category == "natural_recovery" and not any(
-                m[3] == "natural_closure" or "natural_closure" in adv.labels.ancestors(m[3]) for m in models):
+        if adv._closure_missing(category, (m[3] for m in models)):
             verdict = gate.assess("natural_closure", p, zones)
             s, _ = adv.ranker.score("natural_closure", 1.0, values, pot["score"], context=context)
             models.append((STATUS_ORDER[verdict.status], cat_reference, -s, "natural_closure"))
@@ -188,9 +187,8 @@ class SummaryRows:
                 if not is_binding(item.rank):
                     continue
                 if kind == "incentive":
-                    use = gate.incentive_uses.get(item.id)
-                    if use is not None and (adv._excluded_by(use, excluded) is not None
-                                            or gate.assess(use, p, zones).status == "forbidden"):
+                    implied = adv._implied_use(item.id, excluded, p, zones)
+                    if implied is not None and implied.withdrawn:
                         continue
                 kept_ids.append(item.id)
             lists[kind] = ";".join(kept_ids)
