@@ -65,14 +65,19 @@ def _set_lang(page, server, lang: str) -> None:
     page.goto(f"{server}/lang/{lang}?next=/")
 
 
-def test_investor_gets_a_direct_answer_for_the_intended_use(page, server):
+def _quarry_form(page, server, mine_id: str) -> None:
+    """The Chinese advice form, begun for an open-pit granite quarry in Jiangxi."""
     _set_lang(page, server, "zh")
     page.goto(server + "/advice")
-    page.fill('input[name="id"]', "JX-Q-001")
-    page.fill('input[name="name"]', "示例采石场")
+    page.fill('input[name="id"]', mine_id)
     page.fill('input[name="province"]', "江西")
     page.select_option('select[name="mineral"]', "granite")
     page.select_option('select[name="mining_method"]', "open_pit")
+
+
+def test_investor_gets_a_direct_answer_for_the_intended_use(page, server):
+    _quarry_form(page, server, "JX-Q-001")
+    page.fill('input[name="name"]', "示例采石场")
     page.check('input[name="intended_uses"][value="photovoltaic"]')
     page.check('input[name="intended_uses"][value="rock_climbing"]')
     page.click("button[type=submit].primary")
@@ -89,12 +94,7 @@ def test_investor_gets_a_direct_answer_for_the_intended_use(page, server):
 
 
 def test_none_is_not_unknown_on_the_form(page, server):
-    _set_lang(page, server, "zh")
-    page.goto(server + "/advice")
-    page.fill('input[name="id"]', "JX-Q-002")
-    page.fill('input[name="province"]', "江西")
-    page.select_option('select[name="mineral"]', "granite")
-    page.select_option('select[name="mining_method"]', "open_pit")
+    _quarry_form(page, server, "JX-Q-002")
     page.select_option('select[name="status"]', "historical_abandoned")
     # 无 and a value exclude each other
     none = page.locator('input[name="control_zones"][value="none"]')
